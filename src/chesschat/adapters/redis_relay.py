@@ -1,0 +1,84 @@
+"""Redis pub/sub carrying room events to every process holding a connection of the room.
+
+One subscriber connection per process; a room's channel is subscribed while this process
+holds at least one of the room's sockets. A lost connection is re-established and its
+channels re-subscribed by redis-py; the read loop never dies on an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+import structlog
+from redis.asyncio import Redis
+
+from chesschat.adapters.redis_live import channel_room, room_channel
+
+log = structlog.get_logger("chesschat.relay")
+NODE_CHANNEL = "relay_nodes"
+
+
+class RedisRelay:
+    def __init__(self, redis: Redis, deliver: Callable[[str, str], Awaitable[None]]) -> None:
+        self._pubsub = redis.pubsub()
+        self._deliver = deliver
+        self._waiting: dict[str, asyncio.Future[None]] = {}
+        self._channels: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._subscribe(NODE_CHANNEL)
+        self._task = asyncio.create_task(self._run(), name="relay")
+        await self._confirmed(NODE_CHANNEL)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._pubsub.aclose()
+
+    async def subscribe(self, code: str) -> None:
+        """Returns once the channel is subscribed, so no later event can be missed."""
+        channel = room_channel(code)
+        if channel in self._channels and channel not in self._waiting:
+            return
+        if channel not in self._waiting:
+            await self._subscribe(channel)
+        await self._confirmed(channel)
+
+    async def unsubscribe(self, code: str) -> None:
+        channel = room_channel(code)
+        self._channels.discard(channel)
+        await self._pubsub.unsubscribe(channel)
+
+    async def _subscribe(self, channel: str) -> None:
+        self._channels.add(channel)
+        self._waiting[channel] = asyncio.get_running_loop().create_future()
+        await self._pubsub.subscribe(channel)
+
+    async def _confirmed(self, channel: str) -> None:
+        future = self._waiting.get(channel)
+        if future is not None:
+            await asyncio.wait_for(asyncio.shield(future), timeout=10)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                message = await self._pubsub.get_message(timeout=1.0)
+                if message is None:
+                    continue
+                channel = message["channel"].decode()
+                if message["type"] == "subscribe":
+                    future = self._waiting.pop(channel, None)
+                    if future is not None and not future.done():
+                        future.set_result(None)
+                elif message["type"] == "message" and channel != NODE_CHANNEL:
+                    await self._deliver(channel_room(channel), message["data"].decode())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("relay_read_failed")
+                await asyncio.sleep(0.2)

@@ -1,0 +1,57 @@
+"""Browser-to-browser video: the server hands out ICE servers and relays signalling only.
+
+TURN credentials follow coturn's REST-API scheme (``use-auth-secret``): the username is
+``<unix expiry>:<user id>`` and the password is base64(HMAC-SHA1(secret, username)), so
+they are short-lived and need no shared state with the TURN server.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Any
+
+from chesschat.domain.room import Room
+from chesschat.services.ports import Clock
+
+
+def turn_credentials(secret: str, user_id: str, expires_at_s: int) -> tuple[str, str]:
+    username = f"{expires_at_s}:{user_id}"
+    digest = hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()
+    return username, base64.b64encode(digest).decode()
+
+
+class WebRTCVideo:
+    def __init__(
+        self, clock: Clock, stun_urls: list[str], turn_urls: list[str], turn_secret: str | None, ttl_s: int
+    ) -> None:
+        self.clock = clock
+        self.stun_urls = stun_urls
+        self.turn_urls = turn_urls
+        self.turn_secret = turn_secret
+        self.ttl_s = ttl_s
+
+    def ice_servers(self, user_id: str) -> list[dict[str, Any]]:
+        servers: list[dict[str, Any]] = []
+        if self.stun_urls:
+            servers.append({"urls": self.stun_urls})
+        if self.turn_urls and self.turn_secret:
+            expires = self.clock.now_ms() // 1000 + self.ttl_s
+            username, credential = turn_credentials(self.turn_secret, user_id, expires)
+            servers.append({"urls": self.turn_urls, "username": username, "credential": credential})
+        return servers
+
+    def ready(self, room: Room, user_id: str) -> dict[str, Any]:
+        peer = room.opponent_of(user_id)
+        return {
+            "type": "video_ready",
+            "roomCode": room.code,
+            "provider": "webrtc",
+            "iceServers": self.ice_servers(user_id),
+            "polite": user_id != room.host_user_id,
+            "peerUserId": None if peer is None else peer.user_id,
+        }
+
+    async def close(self, room: Room) -> None:
+        """Nothing to release: the browsers close their peer connection."""

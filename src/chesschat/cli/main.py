@@ -1,0 +1,67 @@
+"""The ``chesschat`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from chesschat.settings import Settings, load_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from chesschat.adapters.embedded_redis import EmbeddedRedis
+    from chesschat.observability import configure_logging
+    from chesschat.web.app import create_app
+
+    overrides: dict[str, object] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    settings = load_settings(**overrides)
+    configure_logging(settings.log_level, settings.log_json)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    embedded = None
+    if not settings.redis_url:
+        embedded = EmbeddedRedis(settings.data_dir)
+        settings = settings.model_copy(update={"redis_url": embedded.start()})
+    print(f"ChessChat is running: open {settings.url}", flush=True)
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            ws="websockets-sansio",
+            ws_max_size=max(1 << 20, settings.ws_max_frame_bytes * 4),
+            ws_per_message_deflate=False,
+            ws_ping_interval=settings.ws_ping_interval_seconds,
+            ws_ping_timeout=settings.ws_ping_timeout_seconds,
+            loop="uvloop" if sys.platform != "win32" else "asyncio",
+            http="httptools",
+            access_log=False,
+            log_config=None,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+        )
+    finally:
+        if embedded is not None and embedded.process is not None:
+            embedded.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="chesschat", description="Chess with a friend, face to face.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the server (starts an embedded Redis unless CHESSCHAT_REDIS_URL is set)")
+    serve.add_argument("--host", help="bind address (default 127.0.0.1; CHESSCHAT_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8000; CHESSCHAT_PORT)")
+    serve.set_defaults(run=_serve)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    os._exit(main())

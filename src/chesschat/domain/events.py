@@ -1,0 +1,88 @@
+"""What a room transition tells the players. The edge renders each into wire frames.
+
+``to`` is a user id, or ``None`` for everyone in the room.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from chesschat.domain.game import Game, MovePlayed
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantJoined:
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantLeft:
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSnapshot:
+    """The whole room (and its running game) as it now stands."""
+
+    to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DrawOfferState:
+    to: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectState:
+    status: Literal["paused", "restored"]
+    user_id: str
+    grace_ends_at_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class VideoReady:
+    to: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GameStarted:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class MoveMade:
+    game: Game
+    played: MovePlayed
+
+
+@dataclass(frozen=True, slots=True)
+class TakebackApplied:
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class GameEnded:
+    game: Game
+    pgn: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomClosed:
+    reason: str
+
+
+Event = (
+    ParticipantJoined
+    | ParticipantLeft
+    | RoomSnapshot
+    | DrawOfferState
+    | ReconnectState
+    | VideoReady
+    | GameStarted
+    | MoveMade
+    | TakebackApplied
+    | GameEnded
+    | RoomClosed
+)

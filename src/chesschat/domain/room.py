@@ -1,0 +1,416 @@
+"""A room: two seats, a sequence of games, reconnect grace, and its lifecycle.
+
+``waiting`` (one seat taken) → ``active`` (both seated; games are played) → ``teardown``
+(the room is closing: no one may join; the last game, if any, has been ended and queued)
+→ ``terminal`` (set by the store's atomic transition, then the key is deleted).
+
+Every operation takes a room and returns a :class:`Transition` — the new room, the events
+to tell the players, and the finished games to record — or raises a
+:class:`~chesschat.domain.errors.DomainError`. Operations that may find nothing to do
+(a timer that already fired elsewhere) return ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import chess
+
+from chesschat.domain import errors
+from chesschat.domain import game as g
+from chesschat.domain.events import (
+    DrawOfferState,
+    Event,
+    GameEnded,
+    GameStarted,
+    MoveMade,
+    ParticipantJoined,
+    ParticipantLeft,
+    ReconnectState,
+    RoomClosed,
+    RoomSnapshot,
+    TakebackApplied,
+    VideoReady,
+)
+
+RoomStatus = Literal["waiting", "active", "teardown", "terminal"]
+CLOSED: tuple[RoomStatus, ...] = ("teardown", "terminal")
+
+
+@dataclass(frozen=True, slots=True)
+class Player:
+    """Who is acting: an authenticated user."""
+
+    user_id: str
+    username: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    user_id: str
+    username: str
+    display_name: str
+    connected: bool
+    connection_id: str | None
+    joined_at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class GameSummary:
+    game_id: str
+    white_id: str
+    black_id: str
+    winner: str
+    result: str
+    ended_at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    code: str
+    status: RoomStatus
+    host_user_id: str
+    participants: tuple[Participant, ...]
+    created_at_ms: int
+    expires_at_ms: int
+    version: int = 0
+    active_game: g.Game | None = None
+    games_played: tuple[GameSummary, ...] = ()
+    grace: tuple[tuple[str, int], ...] = ()
+    """Seated players who dropped, with the deadline to come back (epoch ms)."""
+    reconnect_version: int = 0
+    closed_reason: str | None = None
+    video: dict[str, Any] | None = None
+    """Provider state (e.g. a Chime meeting) kept with the room."""
+
+    def participant(self, user_id: str) -> Participant | None:
+        for p in self.participants:
+            if p.user_id == user_id:
+                return p
+        return None
+
+    def opponent_of(self, user_id: str) -> Participant | None:
+        for p in self.participants:
+            if p.user_id != user_id:
+                return p
+        return None
+
+    def grace_deadline(self, user_id: str) -> int | None:
+        for uid, deadline in self.grace:
+            if uid == user_id:
+                return deadline
+        return None
+
+    def earliest_grace(self) -> tuple[str, int] | None:
+        return min(self.grace, key=lambda item: item[1]) if self.grace else None
+
+    def names(self) -> dict[str, str]:
+        return {p.user_id: p.display_name or p.username for p in self.participants}
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    room: Room
+    events: tuple[Event, ...] = ()
+    finished: tuple[dict[str, Any], ...] = field(default=())
+    """Records of games that ended in this transition, to be stored forever."""
+
+
+def _touch(room: Room, now_ms: int, ttl_ms: int) -> Room:
+    return replace(room, expires_at_ms=now_ms + ttl_ms)
+
+
+def _set_participant(room: Room, updated: Participant) -> Room:
+    seats = tuple(updated if p.user_id == updated.user_id else p for p in room.participants)
+    return replace(room, participants=seats)
+
+
+def _without_grace(room: Room, user_id: str) -> Room:
+    return replace(room, grace=tuple(item for item in room.grace if item[0] != user_id))
+
+
+def open_room(code: str, player: Player, connection_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    """A new room with ``player`` seated as its host."""
+    seat = Participant(player.user_id, player.username, player.display_name, True, connection_id, now_ms)
+    room = Room(
+        code=code,
+        status="waiting",
+        host_user_id=player.user_id,
+        participants=(seat,),
+        created_at_ms=now_ms,
+        expires_at_ms=now_ms + ttl_ms,
+    )
+    return Transition(room, (ParticipantJoined(player.user_id), RoomSnapshot()))
+
+
+def join(room: Room, player: Player, connection_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    """Seat ``player`` (or bring a seated player back).
+
+    :raises errors.RoomTerminated: the room is closing or closed.
+    :raises errors.RoomFull: two others are seated.
+    :raises errors.ReconnectWindowExpired: a dropped player came back too late.
+    """
+    if room.status in CLOSED:
+        raise errors.RoomTerminated()
+    seat = room.participant(player.user_id)
+    if seat is None:
+        if len(room.participants) >= 2:
+            raise errors.RoomFull()
+        seat = Participant(player.user_id, player.username, player.display_name, True, connection_id, now_ms)
+        room = replace(room, participants=(*room.participants, seat), status="active")
+        room = _touch(room, now_ms, ttl_ms)
+        return Transition(
+            room,
+            (ParticipantJoined(player.user_id), RoomSnapshot(), VideoReady(None)),
+        )
+    deadline = room.grace_deadline(player.user_id)
+    if deadline is not None and now_ms > deadline:
+        raise errors.ReconnectWindowExpired()
+    seat = replace(
+        seat,
+        connected=True,
+        connection_id=connection_id,
+        username=player.username,
+        display_name=player.display_name,
+    )
+    room = _touch(_set_participant(room, seat), now_ms, ttl_ms)
+    events: list[Event] = [ParticipantJoined(player.user_id), RoomSnapshot()]
+    if room.active_game is not None:
+        events.append(DrawOfferState(player.user_id))
+    if deadline is not None:
+        room = _without_grace(room, player.user_id)
+        room = replace(room, reconnect_version=room.reconnect_version + 1)
+        if room.active_game is not None and not room.grace:
+            room = replace(room, active_game=g.resume(room.active_game, now_ms))
+        events.append(ReconnectState("restored", player.user_id, None))
+    if room.status == "active":
+        events.append(VideoReady(None if deadline is not None else player.user_id))
+    return Transition(room, tuple(events))
+
+
+def drop(room: Room, user_id: str, connection_id: str, now_ms: int, grace_ms: int) -> Transition | None:
+    """The player's connection closed. In a room with two players this starts the grace
+    period and pauses the game; a lone host simply shows as away until the room expires.
+    Returns ``None`` if that connection no longer holds the seat."""
+    seat = room.participant(user_id)
+    if seat is None or seat.connection_id != connection_id or not seat.connected:
+        return None
+    if room.status in CLOSED:
+        return None
+    room = _set_participant(room, replace(seat, connected=False, connection_id=None))
+    if room.status == "waiting":
+        return Transition(room, (ParticipantLeft(user_id), RoomSnapshot()))
+    return _start_grace(room, user_id, now_ms, grace_ms)
+
+
+def _start_grace(room: Room, user_id: str, now_ms: int, grace_ms: int) -> Transition:
+    finished: tuple[dict[str, Any], ...] = ()
+    events: list[Event] = [ParticipantLeft(user_id)]
+    if room.active_game is not None:
+        flagged = g.flag(room.active_game, now_ms)
+        if flagged is not None:
+            room, ended_events, finished = _finish(room, flagged)
+            events.extend(ended_events)
+    deadline = now_ms + grace_ms
+    room = replace(
+        room,
+        grace=(*room.grace, (user_id, deadline)),
+        reconnect_version=room.reconnect_version + 1,
+    )
+    if room.active_game is not None:
+        room = replace(room, active_game=g.pause(room.active_game, now_ms))
+    events.extend([RoomSnapshot(), ReconnectState("paused", user_id, deadline)])
+    return Transition(room, tuple(events), finished)
+
+
+def leave(room: Room, user_id: str, now_ms: int, grace_ms: int) -> Transition:
+    """The player leaves on purpose. During a game this is a drop (they may come back
+    within the grace); otherwise the room closes."""
+    seat = room.participant(user_id)
+    if seat is None:
+        raise errors.NotInRoom()
+    if room.status in CLOSED:
+        raise errors.RoomTerminated()
+    if room.active_game is not None and room.status == "active":
+        if not seat.connected:
+            return Transition(room)
+        room = _set_participant(room, replace(seat, connected=False, connection_id=None))
+        return _start_grace(room, user_id, now_ms, grace_ms)
+    room = _set_participant(room, replace(seat, connected=False, connection_id=None))
+    return _close(room, "left", (ParticipantLeft(user_id),), ())
+
+
+def _close(
+    room: Room, reason: str, events: tuple[Event, ...], finished: tuple[dict[str, Any], ...]
+) -> Transition:
+    room = replace(room, status="teardown", closed_reason=reason, grace=())
+    return Transition(room, (*events, RoomSnapshot(), RoomClosed(reason)), finished)
+
+
+def _finish(room: Room, ended: g.Game) -> tuple[Room, tuple[Event, ...], tuple[dict[str, Any], ...]]:
+    """Move an ended game out of the room: its record is queued, the players are told."""
+    assert ended.result is not None and ended.ended_at_ms is not None
+    names = room.names()
+    pgn_text = g.pgn(ended, names.get(ended.white_id, "White"), names.get(ended.black_id, "Black"))
+    record = g.to_record(ended, room.code, pgn_text, names)
+    summary = GameSummary(
+        ended.game_id,
+        ended.white_id,
+        ended.black_id,
+        record["winner"],
+        record["result"],
+        ended.ended_at_ms,
+    )
+    room = replace(
+        room,
+        active_game=None,
+        games_played=(*room.games_played, summary),
+        reconnect_version=room.reconnect_version + 1,
+    )
+    return room, (GameEnded(ended, pgn_text),), (record,)
+
+
+def _require_seat(room: Room, user_id: str) -> None:
+    if room.status in CLOSED:
+        raise errors.RoomTerminated()
+    if room.participant(user_id) is None:
+        raise errors.NotInRoom()
+
+
+def _require_game(room: Room, user_id: str) -> g.Game:
+    _require_seat(room, user_id)
+    if room.active_game is None:
+        raise errors.NoActiveGame()
+    if room.active_game.paused:
+        raise errors.GamePaused()
+    return room.active_game
+
+
+def start_game(
+    room: Room,
+    user_id: str,
+    settings: g.GameSettings,
+    game_id: str,
+    host_plays_white_first: bool,
+    now_ms: int,
+    ttl_ms: int,
+) -> Transition:
+    """The host starts the next game. The first game's colours are the given coin toss;
+    after that the colours alternate."""
+    _require_seat(room, user_id)
+    if user_id != room.host_user_id:
+        raise errors.NotHost("only the host starts a game")
+    if room.active_game is not None:
+        raise errors.GameAlreadyActive()
+    if len(room.participants) < 2:
+        raise errors.WaitingForPlayer()
+    if room.grace or not all(p.connected for p in room.participants):
+        raise errors.GamePaused("waiting for your opponent to reconnect")
+    if room.games_played:
+        last = room.games_played[-1]
+        white, black = last.black_id, last.white_id
+    else:
+        host = room.host_user_id
+        guest = next(p.user_id for p in room.participants if p.user_id != host)
+        white, black = (host, guest) if host_plays_white_first else (guest, host)
+    game = g.new_game(game_id, white, black, settings, now_ms)
+    room = _touch(replace(room, active_game=game), now_ms, ttl_ms)
+    return Transition(room, (GameStarted(),))
+
+
+def _after_game_change(room: Room, updated: g.Game, events: list[Event], now_ms: int, ttl_ms: int) -> Transition:
+    room = _touch(room, now_ms, ttl_ms)
+    if updated.result is None:
+        return Transition(replace(room, active_game=updated), tuple(events))
+    room, ended_events, finished = _finish(room, updated)
+    return Transition(room, (*events, *ended_events), finished)
+
+
+def move(
+    room: Room, board: chess.Board, user_id: str, text: str, now_ms: int, ttl_ms: int
+) -> Transition:
+    game = _require_game(room, user_id)
+    updated, played = g.apply_move(game, board, user_id, text, now_ms)
+    events: list[Event] = [] if played is None else [MoveMade(updated, played)]
+    return _after_game_change(room, updated, events, now_ms, ttl_ms)
+
+
+def resign(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game = _require_game(room, user_id)
+    return _after_game_change(room, g.resign(game, user_id, now_ms), [], now_ms, ttl_ms)
+
+
+def abort(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game = _require_game(room, user_id)
+    return _after_game_change(room, g.abort(game, user_id, now_ms), [], now_ms, ttl_ms)
+
+
+def offer_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game = _require_game(room, user_id)
+    return _after_game_change(room, g.offer_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
+
+
+def accept_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game = _require_game(room, user_id)
+    return _after_game_change(room, g.accept_draw(game, user_id, now_ms), [], now_ms, ttl_ms)
+
+
+def decline_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game = _require_game(room, user_id)
+    return _after_game_change(room, g.decline_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
+
+
+def cancel_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game = _require_game(room, user_id)
+    return _after_game_change(room, g.cancel_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
+
+
+def take_back(room: Room, board: chess.Board, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game = _require_game(room, user_id)
+    updated = g.take_back(game, board, user_id, now_ms)
+    return _after_game_change(room, updated, [TakebackApplied(user_id)], now_ms, ttl_ms)
+
+
+def check_flag(room: Room, now_ms: int) -> Transition | None:
+    """End the running game on time if the side to move has run out (no move needed)."""
+    if room.active_game is None or room.status in CLOSED:
+        return None
+    flagged = g.flag(room.active_game, now_ms)
+    if flagged is None:
+        return None
+    room, events, finished = _finish(room, flagged)
+    return Transition(room, events, finished)
+
+
+def expire_grace(room: Room, now_ms: int) -> Transition | None:
+    """A dropped player did not come back in time: their game is forfeited (aborted if
+    young) and the room closes."""
+    if room.status in CLOSED:
+        return None
+    late = [uid for uid, deadline in room.grace if deadline <= now_ms]
+    if not late:
+        return None
+    events: tuple[Event, ...] = ()
+    finished: tuple[dict[str, Any], ...] = ()
+    if room.active_game is not None:
+        ended = g.forfeit(room.active_game, late[0], now_ms)
+        room, events, finished = _finish(room, ended)
+    return _close(room, "reconnect_expired", events, finished)
+
+
+def expire(room: Room, now_ms: int) -> Transition | None:
+    """The room reached its time to live: a running game ends as ``room_expired``."""
+    if room.status in CLOSED or now_ms < room.expires_at_ms:
+        return None
+    events: tuple[Event, ...] = ()
+    finished: tuple[dict[str, Any], ...] = ()
+    if room.active_game is not None:
+        room, events, finished = _finish(room, g.expire(room.active_game, now_ms))
+    return _close(room, "expired", events, finished)
+
+
+def next_deadline_ms(room: Room) -> int | None:
+    """When a worker must look at this room's game clock next."""
+    return room.active_game.flag_deadline_ms() if room.active_game else None

@@ -1,0 +1,1 @@
+"""The wire protocol: every frame a client sends or receives, declared once."""

@@ -1,0 +1,90 @@
+"""This process's sockets, by room, fed by the relay.
+
+A message on a room's channel is a list of addressed frames: ``target \\x1f frame``
+joined by ``\\x1e``, where the target is a user id or ``*`` for everyone in the room.
+Frames are JSON text, which never contains these control characters unescaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+import structlog
+
+from chesschat.protocol.outbound import Addressed, encode
+
+log = structlog.get_logger("chesschat.hub")
+EVERYONE = "*"
+ROOM_CLOSED_PREFIX = '{"type":"room_closed"'
+
+
+class Outlet(Protocol):
+    user_id: str
+    connection_id: str
+    room_code: str | None
+
+    async def send_text(self, text: str) -> None: ...
+
+
+class Subscriber(Protocol):
+    async def subscribe(self, code: str) -> None: ...
+
+    async def unsubscribe(self, code: str) -> None: ...
+
+
+def pack(frames: Iterable[Addressed]) -> str:
+    return "\x1e".join(f"{to or EVERYONE}\x1f{encode(frame)}" for to, frame in frames)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.rooms: dict[str, set[Outlet]] = {}
+        self.relay: Subscriber | None = None
+
+    @property
+    def connection_count(self) -> int:
+        return sum(len(c) for c in self.rooms.values())
+
+    async def attach(self, outlet: Outlet, code: str) -> None:
+        if outlet.room_code == code:
+            return
+        if outlet.room_code is not None:
+            await self.detach(outlet)
+        members = self.rooms.setdefault(code, set())
+        members.add(outlet)
+        outlet.room_code = code
+        if len(members) == 1 and self.relay is not None:
+            await self.relay.subscribe(code)
+
+    async def detach(self, outlet: Outlet) -> None:
+        code = outlet.room_code
+        if code is None:
+            return
+        outlet.room_code = None
+        members = self.rooms.get(code)
+        if members is None:
+            return
+        members.discard(outlet)
+        if not members:
+            del self.rooms[code]
+            if self.relay is not None:
+                await self.relay.unsubscribe(code)
+
+    async def deliver(self, code: str, message: str) -> None:
+        members = self.rooms.get(code)
+        if not members:
+            return
+        closed = False
+        for part in message.split("\x1e"):
+            target, _, text = part.partition("\x1f")
+            closed = closed or text.startswith(ROOM_CLOSED_PREFIX)
+            for outlet in list(members):
+                if target == EVERYONE or target == outlet.user_id:
+                    try:
+                        await outlet.send_text(text)
+                    except Exception:
+                        log.info("send_failed", connectionId=outlet.connection_id)
+        if closed:
+            for outlet in list(members):
+                await self.detach(outlet)

@@ -1,0 +1,90 @@
+"""One typed settings object, read from ``CHESSCHAT_*`` environment variables.
+
+The defaults are the embedded mode: one laptop, a redis-server the CLI starts itself,
+SQLite records, local accounts, browser-to-browser video. Nothing reads the environment at
+import time; :func:`load_settings` is called once at the edge and the object passed in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CHESSCHAT_", extra="ignore")
+
+    env: str = Field("local", description="Environment name: local, dev, prod. Also the metrics namespace suffix.")
+    data_dir: Path = Field(Path(".chesschat"), description="Where the embedded Redis, SQLite and logs live.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = Field(None, description="The URL users open, if not http://host:port.")
+
+    # Live state
+    redis_url: str | None = Field(None, description="External Redis; unset starts an embedded redis-server.")
+    redis_auth_secret_arn: str | None = Field(
+        None, description="Secrets Manager ARN of the Redis AUTH token (AWS); read by the app at start."
+    )
+
+    # Records and identity
+    record_store: Literal["sqlite", "dynamodb"] = "sqlite"
+    identity: Literal["local", "cognito"] = "local"
+    session_ttl_seconds: int = 30 * 24 * 3600
+    cookie_name: str = "chesschat_session"
+    cookie_secure: bool = False
+    login_failures_per_minute: int = 10
+
+    # Rooms and games
+    room_ttl_seconds: int = 3600
+    reconnect_grace_seconds: float = 12.0
+    default_time_seconds: float = 300.0
+    max_time_seconds: float = 3 * 3600.0
+    max_increment_seconds: float = 180.0
+
+    # WebSocket limits
+    ws_max_frame_bytes: int = Field(16 * 1024, description="Larger frames are answered FRAME_TOO_LARGE and closed.")
+    ws_rate_per_second: float = 50.0
+    ws_rate_burst: int = 100
+    ws_ping_interval_seconds: float = 30.0
+    ws_ping_timeout_seconds: float = 20.0
+
+    # Background workers (every process runs them; polling intervals)
+    clock_poll_seconds: float = 0.05
+    grace_poll_seconds: float = 0.1
+    expiry_poll_seconds: float = 1.0
+
+    # Video
+    video: Literal["webrtc", "chime"] = "webrtc"
+    stun_urls: list[str] = Field(default_factory=list)
+    turn_urls: list[str] = Field(default_factory=list, description="turn:host:3478?transport=udp, ...")
+    turn_secret: SecretStr | None = Field(None, description="coturn static-auth-secret (use-auth-secret).")
+    turn_secret_arn: str | None = None
+    turn_credential_ttl_seconds: int = 3600
+
+    # Observability
+    log_level: str = "info"
+    log_json: bool = True
+    metrics: Literal["prometheus", "cloudwatch"] = "prometheus"
+
+    # AWS
+    aws_region: str = "us-east-1"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.turn_secret is not None and self.env != "local":
+            if self.turn_secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError("CHESSCHAT_TURN_SECRET is a placeholder; set a real secret")
+        return self
+
+    @property
+    def url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

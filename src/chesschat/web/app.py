@@ -1,0 +1,103 @@
+"""``create_app(settings)``: wires adapters to services and services to the edge. Nothing else."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from importlib import resources
+
+import redis.asyncio as aioredis
+from fastapi import FastAPI
+from starlette.routing import WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from chesschat.adapters import aws
+from chesschat.adapters.metrics import PrometheusMetrics
+from chesschat.adapters.redis_live import RedisLive
+from chesschat.adapters.redis_relay import RedisRelay
+from chesschat.adapters.sqlite_accounts import SQLiteAccounts
+from chesschat.adapters.video_webrtc import WebRTCVideo
+from chesschat.services.hub import Hub
+from chesschat.services.identity import LocalIdentity
+from chesschat.services.ports import Clock, SystemClock
+from chesschat.services.rooms import RoomService
+from chesschat.settings import Settings
+from chesschat.web import http, ws
+from chesschat.web.middleware import CorrelationMiddleware
+from chesschat.workers.timers import Timers
+
+
+@dataclass
+class Wiring:
+    """Everything a request handler may need, built once per process."""
+
+    settings: Settings
+    clock: Clock
+    redis: aioredis.Redis
+    live: RedisLive
+    hub: Hub
+    relay: RedisRelay
+    metrics: PrometheusMetrics
+    identity: LocalIdentity
+    rooms: RoomService
+    timers: Timers
+    accounts: SQLiteAccounts
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _redis(settings: Settings) -> aioredis.Redis:
+    assert settings.redis_url, "a Redis URL is required (the CLI starts an embedded one)"
+    password = aws.secret_value(settings.redis_auth_secret_arn, settings.aws_region)
+    return aioredis.Redis.from_url(
+        settings.redis_url, password=password, health_check_interval=30
+    )
+
+
+def _turn_secret(settings: Settings) -> str | None:
+    if settings.turn_secret is not None:
+        return settings.turn_secret.get_secret_value()
+    return aws.secret_value(settings.turn_secret_arn, settings.aws_region)
+
+
+def build(settings: Settings, clock: Clock | None = None) -> Wiring:
+    clock = clock or SystemClock()
+    client = _redis(settings)
+    live = RedisLive(client)
+    hub = Hub()
+    relay = RedisRelay(client, hub.deliver)
+    hub.relay = relay
+    metrics = PrometheusMetrics()
+    accounts = SQLiteAccounts(settings.data_dir / "chesschat.sqlite3")
+    identity = LocalIdentity(accounts, settings.session_ttl_seconds)
+    video = WebRTCVideo(
+        clock, settings.stun_urls, settings.turn_urls, _turn_secret(settings), settings.turn_credential_ttl_seconds
+    )
+    rooms = RoomService(live, hub, video, metrics, clock, settings)
+    timers = Timers(rooms, settings, metrics)
+    return Wiring(settings, clock, client, live, hub, relay, metrics, identity, rooms, timers, accounts)
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+    wiring = build(settings, clock)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await wiring.relay.start()
+        wiring.timers.start()
+        try:
+            yield
+        finally:
+            await wiring.timers.stop()
+            await wiring.relay.stop()
+            await wiring.redis.aclose()
+            wiring.accounts.close()
+
+    app = FastAPI(title="ChessChat", version="0.1.0", lifespan=lifespan, docs_url="/docs")
+    app.state.wiring = wiring
+    http.install(app)
+    app.router.routes.append(WebSocketRoute("/ws", ws.endpoint))
+    static = resources.files("chesschat.web") / "static"
+    app.mount("/", StaticFiles(directory=str(static), html=True), name="static")
+    app.add_middleware(CorrelationMiddleware)
+    return app

@@ -1,0 +1,190 @@
+"""The WebSocket endpoint: authenticate, then read frames until the socket closes.
+
+Nothing a client sends can end this loop except its own disconnect or abuse (a frame over
+the size limit, or a flood past the rate limit): every other bad frame is answered with an
+``error`` frame and the connection stays usable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from chesschat.domain.errors import DomainError
+from chesschat.domain.room import Player
+from chesschat.protocol import inbound
+from chesschat.protocol.catalogue import error_frame
+from chesschat.protocol.outbound import encode
+from chesschat.services.identity import player_of
+
+if TYPE_CHECKING:
+    from chesschat.web.app import Wiring
+
+log = structlog.get_logger("chesschat.ws")
+CLOSE_UNAUTHORIZED = 4001
+CLOSE_TOO_LARGE = 1009
+CLOSE_POLICY = 1008
+CONNECTION_TTL_S = 3600
+TOUCH_EVERY_S = 300
+
+
+class TokenBucket:
+    """``rate`` frames per second sustained, bursts of ``burst``."""
+
+    __slots__ = ("burst", "rate", "stamp", "tokens")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class Connection:
+    """One open socket of one user (the hub's outlet)."""
+
+    __slots__ = ("bucket", "connection_id", "player", "refused", "room_code", "touched", "user_id", "ws")
+
+    def __init__(self, ws: WebSocket, player: Player, bucket: TokenBucket) -> None:
+        self.ws = ws
+        self.player = player
+        self.user_id = player.user_id
+        self.connection_id = str(uuid.uuid4())
+        self.room_code: str | None = None
+        self.bucket = bucket
+        self.refused = 0
+        self.touched = time.monotonic()
+
+    async def send_text(self, text: str) -> None:
+        await self.ws.send_text(text)
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send_text(encode(frame))
+
+
+def _token(ws: WebSocket, cookie_name: str) -> str | None:
+    header = ws.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return ws.query_params.get("token") or ws.cookies.get(cookie_name)
+
+
+async def endpoint(ws: WebSocket) -> None:
+    wiring: Wiring = ws.app.state.wiring
+    settings = wiring.settings
+    token = _token(ws, settings.cookie_name)
+    account = wiring.identity.authenticate(token)
+    await ws.accept()
+    if account is None:
+        await ws.close(CLOSE_UNAUTHORIZED, "Unauthorized")
+        return
+    conn = Connection(ws, player_of(account), TokenBucket(settings.ws_rate_per_second, settings.ws_rate_burst))
+    session_id = hashlib.sha256((token or "").encode()).hexdigest()[:16]
+    bound = log.bind(sessionId=session_id, connectionId=conn.connection_id, userId=conn.user_id)
+    wiring.metrics.incr("WsConnectionsOpened")
+    wiring.metrics.open_connections.inc()
+    bound.info("ws_connected")
+    await wiring.live.set_connection(
+        conn.connection_id,
+        {"user_id": conn.user_id, "room_code": None, "connected_at": wiring.clock.now_ms()},
+        CONNECTION_TTL_S,
+    )
+    try:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            if not await _frame(wiring, conn, message, bound):
+                break
+    except WebSocketDisconnect:
+        pass
+    finally:
+        wiring.metrics.incr("WsConnectionsClosed")
+        wiring.metrics.open_connections.dec()
+        bound.info("ws_disconnected", roomCode=conn.room_code)
+        try:
+            await wiring.rooms.disconnected(conn.user_id, conn)
+            await wiring.live.delete_connection(conn.connection_id)
+        except Exception:
+            wiring.metrics.incr("AppErrors")
+            bound.exception("ws_cleanup_failed")
+
+
+async def _frame(wiring: Wiring, conn: Connection, message: dict[str, Any], bound: Any) -> bool:
+    """Handle one inbound frame; ``False`` closes the connection (abuse only)."""
+    settings = wiring.settings
+    text = message.get("text")
+    if text is None:
+        await conn.send(error_frame("INVALID_PAYLOAD", "Send JSON text frames."))
+        return True
+    if len(text) > settings.ws_max_frame_bytes:
+        await conn.send(error_frame("FRAME_TOO_LARGE", context={"limitBytes": settings.ws_max_frame_bytes}))
+        bound.warning("ws_frame_too_large", size=len(text))
+        await conn.ws.close(CLOSE_TOO_LARGE, "Frame too large")
+        return False
+    if not conn.bucket.take():
+        conn.refused += 1
+        if conn.refused > settings.ws_rate_burst:
+            bound.warning("ws_flood_closed")
+            await conn.ws.close(CLOSE_POLICY, "Rate limit exceeded")
+            return False
+        await conn.send(error_frame("RATE_LIMITED"))
+        return True
+    conn.refused = 0
+    parsed = inbound.parse(text)
+    if isinstance(parsed, inbound.Rejection):
+        await conn.send(error_frame(parsed.code, parsed.message))
+        return True
+    try:
+        await _dispatch(wiring, conn, parsed)
+    except DomainError as exc:
+        context = {"roomCode": getattr(parsed, "room_code", None), "type": getattr(parsed, "type", None)}
+        await conn.send(error_frame(exc.code, exc.detail, context))
+    except Exception:
+        wiring.metrics.incr("AppErrors")
+        bound.exception("ws_frame_failed", frameType=getattr(parsed, "type", None))
+        await conn.send(error_frame("INTERNAL_ERROR"))
+    return True
+
+
+async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage) -> None:
+    rooms, player = wiring.rooms, conn.player
+    if isinstance(msg, inbound.Heartbeat):
+        await conn.send({"type": "heartbeat_ack", "serverTimestampMs": wiring.clock.now_ms()})
+        if time.monotonic() - conn.touched > TOUCH_EVERY_S:
+            conn.touched = time.monotonic()
+            await wiring.live.touch_connection(conn.connection_id, CONNECTION_TTL_S)
+        return
+    if isinstance(msg, inbound.CreateRoom):
+        await rooms.create_room(player, conn)
+        return
+    code = msg.room_code
+    match msg:
+        case inbound.MakeMove(move=text):
+            await rooms.move(player, code, text)
+        case inbound.StartGame(settings=requested):
+            await rooms.start_game(player, code, requested)
+        case inbound.Signal(data=data):
+            await rooms.signal(player, code, data)
+        case inbound.RoomMessage(type="join_room"):
+            await rooms.join(player, conn, code)
+        case inbound.RoomMessage(type="leave_room"):
+            await rooms.leave(player, conn, code)
+            await conn.send({"type": "room_left", "roomCode": code})
+        case inbound.RoomMessage(type="request_takeback"):
+            await rooms.take_back(player, code)
+        case inbound.RoomMessage(type=action):
+            await rooms.act(player, code, action)
