@@ -1,0 +1,175 @@
+"""Test harness: a real redis-server, the real app served by uvicorn in a thread with an
+injected clock, and real WebSocket clients."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import uvicorn
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+from chesschat.settings import Settings
+from chesschat.web.app import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class FakeClock:
+    """A clock the test moves by hand (thread-safe: the server reads it from its thread)."""
+
+    def __init__(self, start_ms: int | None = None) -> None:
+        self._now = start_ms if start_ms is not None else time.time_ns() // 1_000_000
+        self._lock = threading.Lock()
+
+    def now_ms(self) -> int:
+        with self._lock:
+            return self._now
+
+    def advance(self, ms: int) -> None:
+        with self._lock:
+            self._now += ms
+
+
+class ServerThread:
+    """The whole app (lifespan, workers, relay) on a real port, in a background thread."""
+
+    def __init__(self, settings: Settings, clock: FakeClock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.app = create_app(settings, clock)
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=settings.port,
+            ws="websockets-sansio",
+            ws_per_message_deflate=False,
+            ws_ping_interval=settings.ws_ping_interval_seconds,
+            ws_ping_timeout=settings.ws_ping_timeout_seconds,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def wiring(self) -> Any:
+        return self.app.state.wiring
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.settings.port}/ws"
+
+    def start(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+def test_settings(redis_url: str, data_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "redis_url": redis_url,
+        "data_dir": data_dir,
+        "port": free_port(),
+        "log_json": True,
+        "clock_poll_seconds": 0.01,
+        "grace_poll_seconds": 0.01,
+        "expiry_poll_seconds": 0.05,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def signup(base_url: str, username: str | None = None, password: str = "correct horse") -> dict[str, Any]:
+    name = username or f"u{uuid.uuid4().hex[:10]}"
+    response = httpx.post(f"{base_url}/api/auth/signup", json={"username": name, "password": password})
+    response.raise_for_status()
+    body: dict[str, Any] = response.json()
+    return body
+
+
+class Client:
+    """A scripted player on a real WebSocket."""
+
+    def __init__(self, ws: ClientConnection, user: dict[str, Any]) -> None:
+        self.ws = ws
+        self.user = user
+        self.user_id: str = user["user_id"]
+        self.seen: list[dict[str, Any]] = []
+
+    @classmethod
+    async def connect(cls, ws_url: str, account: dict[str, Any]) -> Client:
+        ws = await websockets.connect(f"{ws_url}?token={account['token']}", max_size=None)
+        return cls(ws, account["user"])
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send(orjson.dumps(frame).decode())
+
+    async def recv(self, timeout: float = 5.0) -> dict[str, Any]:
+        frame: dict[str, Any] = orjson.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        self.seen.append(frame)
+        return frame
+
+    async def expect(self, kind: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The next frame of type ``kind``, skipping others (which stay in ``seen``)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = await self.recv(max(0.01, deadline - time.monotonic()))
+            if frame["type"] == kind:
+                return frame
+
+    async def types_until(self, kind: str, timeout: float = 5.0) -> list[str]:
+        """The types of frames received up to and including the first ``kind``."""
+        kinds: list[str] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = await self.recv(max(0.01, deadline - time.monotonic()))
+            kinds.append(frame["type"])
+            if frame["type"] == kind:
+                return kinds
+
+    async def error(self, frame: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
+        """Send ``frame`` and return the error frame it is answered with."""
+        await self.send(frame)
+        return await self.expect("error", timeout)
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+async def play(white: Client, black: Client, code: str, moves: Iterable[str]) -> dict[str, Any]:
+    """Play ``moves`` alternately; returns the last move_made."""
+    last: dict[str, Any] = {}
+    players = (white, black)
+    for i, move in enumerate(moves):
+        mover = players[i % 2]
+        await mover.send({"type": "make_move", "roomCode": code, "move": move})
+        last = await mover.expect("move_made")
+        await players[1 - i % 2].expect("move_made")
+    return last
