@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# ChessChat server image: the app in its AWS mode (settings from CHESSCHAT_* environment
+# variables set by the ECS task definition; secrets read by the app from Secrets Manager).
+
+ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+ARG NODE_IMAGE=node:20.18.1-bookworm-slim
+
+# Node and npm for the web client's esbuild bundle, which `pip install` builds.
+FROM ${NODE_IMAGE} AS node
+
+FROM ${PYTHON_IMAGE} AS build
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
+ && python -m venv /opt/chesschat
+ENV PATH=/opt/chesschat/bin:$PATH \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY . .
+RUN pip install --no-cache-dir . \
+ && python -c "import chesschat"
+
+FROM ${PYTHON_IMAGE} AS runtime
+RUN groupadd --system --gid 10001 chesschat \
+ && useradd --system --uid 10001 --gid chesschat --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin chesschat
+COPY --from=build /opt/chesschat /opt/chesschat
+ENV PATH=/opt/chesschat/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    CHESSCHAT_HOST=0.0.0.0 \
+    CHESSCHAT_PORT=8080 \
+    CHESSCHAT_DATA_DIR=/tmp/chesschat \
+    CHESSCHAT_RECORD_STORE=dynamodb \
+    CHESSCHAT_IDENTITY=cognito \
+    CHESSCHAT_METRICS=cloudwatch \
+    CHESSCHAT_COOKIE_SECURE=true \
+    CHESSCHAT_LOG_JSON=true
+USER 10001:10001
+WORKDIR /tmp
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=3).status == 200 else 1)"]
+CMD ["chesschat", "serve", "--host", "0.0.0.0", "--port", "8080"]

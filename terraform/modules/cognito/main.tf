@@ -1,0 +1,108 @@
+# Users sign up with a verified email, a strong password and optional TOTP MFA, or with
+# Google. The app checks the pool's JWTs (JWKS, iss, token_use, client_id, exp).
+
+data "aws_region" "current" {}
+
+locals {
+  google_enabled = var.google_oauth_secret_name != null
+  identity_providers = concat(["COGNITO"], local.google_enabled ? ["Google"] : [])
+}
+
+resource "aws_cognito_user_pool" "this" {
+  name                     = var.name
+  username_attributes      = ["email"]
+  auto_verified_attributes = ["email"]
+  mfa_configuration        = var.mfa_configuration
+  deletion_protection      = var.deletion_protection ? "ACTIVE" : "INACTIVE"
+
+  password_policy {
+    minimum_length                   = 12
+    require_lowercase                = true
+    require_uppercase                = true
+    require_numbers                  = true
+    require_symbols                  = true
+    temporary_password_validity_days = 3
+  }
+
+  software_token_mfa_configuration {
+    enabled = true
+  }
+
+  verification_message_template {
+    default_email_option = "CONFIRM_WITH_CODE"
+  }
+
+  account_recovery_setting {
+    recovery_mechanism {
+      name     = "verified_email"
+      priority = 1
+    }
+  }
+
+  user_attribute_update_settings {
+    attributes_require_verification_before_update = ["email"]
+  }
+
+  admin_create_user_config {
+    allow_admin_create_user_only = false
+  }
+
+  tags = var.tags
+}
+
+resource "aws_cognito_user_pool_domain" "this" {
+  domain       = var.domain_prefix
+  user_pool_id = aws_cognito_user_pool.this.id
+}
+
+data "aws_secretsmanager_secret_version" "google" {
+  count = local.google_enabled ? 1 : 0
+
+  secret_id = var.google_oauth_secret_name
+}
+
+resource "aws_cognito_identity_provider" "google" {
+  count = local.google_enabled ? 1 : 0
+
+  user_pool_id  = aws_cognito_user_pool.this.id
+  provider_name = "Google"
+  provider_type = "Google"
+
+  provider_details = {
+    client_id        = jsondecode(data.aws_secretsmanager_secret_version.google[0].secret_string)["client_id"]
+    client_secret    = jsondecode(data.aws_secretsmanager_secret_version.google[0].secret_string)["client_secret"]
+    authorize_scopes = "openid email profile"
+  }
+
+  attribute_mapping = {
+    email    = "email"
+    username = "sub"
+  }
+}
+
+# A public client (the browser): no client secret, authorization code flow with PKCE.
+resource "aws_cognito_user_pool_client" "this" {
+  name                                 = "${var.name}-web"
+  user_pool_id                         = aws_cognito_user_pool.this.id
+  generate_secret                      = false
+  allowed_oauth_flows_user_pool_client = true
+  allowed_oauth_flows                  = ["code"]
+  allowed_oauth_scopes                 = ["openid", "email", "profile"]
+  callback_urls                        = var.callback_urls
+  logout_urls                          = var.logout_urls
+  supported_identity_providers         = local.identity_providers
+  prevent_user_existence_errors        = "ENABLED"
+  enable_token_revocation              = true
+  explicit_auth_flows                  = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  access_token_validity                = 60
+  id_token_validity                    = 60
+  refresh_token_validity               = 30
+
+  token_validity_units {
+    access_token  = "minutes"
+    id_token      = "minutes"
+    refresh_token = "days"
+  }
+
+  depends_on = [aws_cognito_identity_provider.google]
+}

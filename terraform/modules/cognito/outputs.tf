@@ -1,0 +1,19 @@
+output "user_pool_id" {
+  description = "ID of the user pool (CHESSCHAT_COGNITO_USER_POOL_ID)."
+  value       = aws_cognito_user_pool.this.id
+}
+
+output "user_pool_arn" {
+  description = "ARN of the user pool."
+  value       = aws_cognito_user_pool.this.arn
+}
+
+output "client_id" {
+  description = "ID of the browser app client (CHESSCHAT_COGNITO_CLIENT_ID)."
+  value       = aws_cognito_user_pool_client.this.id
+}
+
+output "hosted_ui_domain" {
+  description = "Domain of the Cognito hosted UI."
+  value       = "${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.name}.amazoncognito.com"
+}
