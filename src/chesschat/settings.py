@@ -76,9 +76,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
-        if self.turn_secret is not None and self.env != "local":
-            if self.turn_secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
-                raise ValueError("CHESSCHAT_TURN_SECRET is a placeholder; set a real secret")
+        secret = self.turn_secret.get_secret_value().strip().lower() if self.turn_secret else None
+        if secret is not None and self.env != "local" and secret in PLACEHOLDER_SECRETS:
+            raise ValueError("CHESSCHAT_TURN_SECRET is a placeholder; set a real secret")
         return self
 
     @property

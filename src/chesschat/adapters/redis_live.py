@@ -10,7 +10,7 @@ and publishes the room's events. The terminal transition is the seed's WATCH/MUL
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -25,6 +25,11 @@ FINALIZATION_PROCESSING = "game_finalization_processing"
 FINALIZATION_DEADLETTER = "game_finalization_deadletter"
 ROOM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ROOM_CODE_LENGTH = 8
+
+
+def _bytes(value: object) -> bytes:
+    """redis-py types replies as ``bytes | str``; this client never decodes them."""
+    return value if isinstance(value, bytes) else str(value).encode()
 
 
 def room_key(code: str) -> str:
@@ -96,8 +101,8 @@ class RedisLive:
         self._cas = redis.register_script(CAS_SCRIPT)
 
     async def get_room(self, code: str) -> bytes | None:
-        raw: bytes | None = await self.redis.get(room_key(code))
-        return raw
+        raw = await self.redis.get(room_key(code))
+        return None if raw is None else _bytes(raw)
 
     async def write_room(self, code: str, expected_version: int | None, write: Write) -> bytes | None:
         """Store ``write`` if the room is still at ``expected_version`` (``None``: the room
@@ -138,11 +143,11 @@ class RedisLive:
                     current = await pipe.get(key)
                     if current is None:
                         return False
-                    terminal = mark(current)
+                    terminal = mark(_bytes(current))
                     if terminal is None:
-                        await pipe.unwatch()
+                        await pipe.unwatch()  # type: ignore[no-untyped-call]
                         return False
-                    pipe.multi()
+                    pipe.multi()  # type: ignore[no-untyped-call]
                     pipe.set(key, terminal, keepttl=True)
                     await pipe.execute()
                     return True
@@ -161,7 +166,7 @@ class RedisLive:
 
     async def due(self, index: str, now_s: float, limit: int = 100) -> list[str]:
         members = await self.redis.zrangebyscore(index, "-inf", now_s, start=0, num=limit)
-        return [m.decode() for m in members]
+        return [_bytes(m).decode() for m in members]
 
     async def reserve(self, code: str, user_id: str, ttl_ms: int) -> bool:
         """Issue a code without opening its room yet (the first joiner opens it)."""
@@ -175,7 +180,7 @@ class RedisLive:
     async def publish(self, code: str, message: str) -> None:
         await self.redis.publish(room_channel(code), message)
 
-    async def set_connection(self, connection_id: str, record: dict[str, object], ttl_s: int) -> None:
+    async def set_connection(self, connection_id: str, record: Mapping[str, object], ttl_s: int) -> None:
         await self.redis.set(connection_key(connection_id), orjson.dumps(record), ex=ttl_s)
 
     async def touch_connection(self, connection_id: str, ttl_s: int) -> None:
@@ -186,8 +191,8 @@ class RedisLive:
 
     async def queued_jobs(self) -> list[bytes]:
         """Finished games waiting to be recorded (oldest first)."""
-        jobs: list[bytes] = await self.redis.lrange(FINALIZATION_QUEUE, 0, -1)
-        return list(reversed(jobs))
+        jobs = await self.redis.lrange(FINALIZATION_QUEUE, 0, -1)
+        return [_bytes(job) for job in reversed(jobs)]
 
     async def login_failures(self, username: str) -> int:
         return int(await self.redis.get(login_failures_key(username)) or 0)
@@ -196,7 +201,9 @@ class RedisLive:
         """Failed logins per username, forgotten a minute after the last one."""
         key = login_failures_key(username)
         async with self.redis.pipeline(transaction=True) as pipe:
-            await pipe.incr(key).expire(key, 60).execute()
+            pipe.incr(key)
+            pipe.expire(key, 60)
+            await pipe.execute()
 
     async def ping(self) -> bool:
         return bool(await self.redis.ping())

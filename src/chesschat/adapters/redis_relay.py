@@ -38,7 +38,7 @@ class RedisRelay:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self._pubsub.aclose()
+        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def subscribe(self, code: str) -> None:
         """Returns once the channel is subscribed, so no later event can be missed."""

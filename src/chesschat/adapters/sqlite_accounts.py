@@ -152,4 +152,4 @@ class SQLiteAccounts:
 
     def ping(self) -> bool:
         with self._lock:
-            return self._db.execute("SELECT 1").fetchone() == (1,)
+            return bool(self._db.execute("SELECT 1").fetchone() == (1,))

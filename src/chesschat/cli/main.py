@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from chesschat.settings import Settings, load_settings
+from chesschat.settings import load_settings
 
 
 def _serve(args: argparse.Namespace) -> int:

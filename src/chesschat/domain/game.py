@@ -247,9 +247,9 @@ def parse_move(board: chess.Board, text: str) -> chess.Move:
             return board.parse_san(text)
         except ValueError as exc:
             raise errors.IllegalMove(text) from exc
-    if move.promotion is None and board.piece_type_at(move.from_square) == chess.PAWN:
-        if chess.square_rank(move.to_square) in (0, 7):
-            move = chess.Move(move.from_square, move.to_square, promotion=chess.QUEEN)
+    last_rank = chess.square_rank(move.to_square) in (0, 7)
+    if move.promotion is None and last_rank and board.piece_type_at(move.from_square) == chess.PAWN:
+        move = chess.Move(move.from_square, move.to_square, promotion=chess.QUEEN)
     try:
         return board.parse_uci(move.uci())
     except ValueError as exc:

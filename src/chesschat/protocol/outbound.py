@@ -113,7 +113,7 @@ def participants(room: Room) -> list[Frame]:
 
 def room_joined(room: Room, now_ms: int) -> Frame:
     earliest = room.earliest_grace()
-    active = None
+    active: Frame | None = None
     if room.active_game is not None:
         active = {
             **game_state(room.active_game, now_ms),
@@ -183,15 +183,15 @@ def render(
         match event:
             case ev.ParticipantJoined(user_id) | ev.ParticipantLeft(user_id):
                 tag = "participant_joined" if isinstance(event, ev.ParticipantJoined) else "participant_left"
-                frame = {"type": tag, "roomCode": room.code, "userId": user_id, "participants": participants(room)}
-                out.append((None, frame))
+                seats = participants(room)
+                out.append((None, {"type": tag, "roomCode": room.code, "userId": user_id, "participants": seats}))
             case ev.RoomSnapshot(to):
                 out.append((to, room_joined(room, now_ms)))
             case ev.DrawOfferState(to):
                 pending = to is None and room.active_game is not None and room.active_game.draw_offer_by
                 out.append((to, _draw_state(room, "draw_offer_pending" if pending else "draw_offer_state")))
             case ev.ReconnectState(status, user_id, grace_ends_at_ms):
-                frame = {
+                reconnect: Frame = {
                     "type": "reconnect_state",
                     "roomCode": room.code,
                     "status": status,
@@ -199,16 +199,16 @@ def render(
                     "graceEndsAt": grace_ends_at_ms,
                     "reconnectVersion": room.reconnect_version,
                 }
-                out.append((None, frame))
+                out.append((None, reconnect))
             case ev.VideoReady(to):
                 targets = [to] if to is not None else [p.user_id for p in room.participants]
                 out.extend((uid, video(room, uid)) for uid in targets)
             case ev.GameStarted():
                 assert room.active_game is not None
-                frame = {"type": "game_started", "roomCode": room.code, **game_state(room.active_game, now_ms)}
-                out.append((None, frame))
+                state = game_state(room.active_game, now_ms)
+                out.append((None, {"type": "game_started", "roomCode": room.code, **state}))
             case ev.MoveMade(game, played):
-                frame = {
+                made: Frame = {
                     "type": "move_made",
                     "roomCode": room.code,
                     "gameId": game.game_id,
@@ -219,7 +219,7 @@ def render(
                     **_position(game),
                     **_clocks(game, now_ms),
                 }
-                out.append((None, frame))
+                out.append((None, made))
             case ev.TakebackApplied(by):
                 assert room.active_game is not None
                 state = game_state(room.active_game, now_ms)

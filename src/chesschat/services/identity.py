@@ -15,6 +15,7 @@ from chesschat.domain.room import Player
 USERNAME = re.compile(r"[a-z0-9._-]{3,24}")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
+DECOY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
 
 
 class IdentityError(Exception):
@@ -61,7 +62,7 @@ class LocalIdentity:
         account = self.accounts.by_username(username.strip().lower())
         if account is None:
             # Spend the same time as a real check, so a timing probe learns nothing.
-            await asyncio.to_thread(self._verify, "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo", password)
+            await asyncio.to_thread(self._verify, DECOY_HASH, password)
             raise IdentityError("INVALID_CREDENTIALS", "Wrong username or password.")
         if not await asyncio.to_thread(self._verify, account.password_hash, password):
             raise IdentityError("INVALID_CREDENTIALS", "Wrong username or password.")

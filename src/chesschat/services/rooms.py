@@ -9,6 +9,7 @@ stale cache can cost a retry but never a wrong answer.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import uuid
 from collections.abc import Callable
@@ -229,20 +230,18 @@ class RoomService:
         if code is None:
             return
         await self.hub.detach(outlet)
-        try:
+        with contextlib.suppress(errors.DomainError):
             await self._update(
                 code,
                 lambda room, now: rules.drop(room, user_id, outlet.connection_id, now, self.grace_ms),
                 fresh=True,
             )
-        except errors.DomainError:
-            pass
 
     def _settings(self, requested: inbound.StartSettings) -> g.GameSettings:
         s = self.settings
 
         def millis(value: float | None, default: float, low: float, high: float, name: str) -> int:
-            seconds = default if not value else value
+            seconds = value or default
             if not low <= seconds <= high:
                 raise errors.InvalidSettings(f"{name} must be between {low:g} and {high:g} seconds")
             return round(seconds * 1000)

@@ -44,7 +44,7 @@ def bearer_token(request: Request) -> str | None:
 
 
 def current_account(request: Request) -> Account:
-    account = request.app.state.wiring.identity.authenticate(bearer_token(request))
+    account: Account | None = request.app.state.wiring.identity.authenticate(bearer_token(request))
     if account is None:
         raise ApiError("UNAUTHORIZED")
     return account

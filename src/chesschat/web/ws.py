@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -123,7 +124,7 @@ async def endpoint(ws: WebSocket) -> None:
             bound.exception("ws_cleanup_failed")
 
 
-async def _frame(wiring: Wiring, conn: Connection, message: dict[str, Any], bound: Any) -> bool:
+async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], bound: Any) -> bool:
     """Handle one inbound frame; ``False`` closes the connection (abuse only)."""
     settings = wiring.settings
     text = message.get("text")
