@@ -62,9 +62,9 @@ resource "aws_iam_role" "execution" {
 }
 
 data "aws_iam_policy_document" "execution" {
-  # ecr:GetAuthorizationToken returns a registry-wide login token; AWS defines no
-  # resource type for it, so it can only be granted on "*".
   statement {
+    # ecr:GetAuthorizationToken returns a registry-wide login token; AWS defines no
+    # resource type for it, so it can only be granted on "*".
     sid       = "EcrLoginToken"
     actions   = ["ecr:GetAuthorizationToken"]
     resources = ["*"]
@@ -129,8 +129,8 @@ data "aws_iam_policy_document" "task" {
     resources = var.dynamodb_index_arns
   }
 
-  # The app fetches the Redis AUTH token and the TURN secret itself; only these ARNs.
   statement {
+    # The app fetches the Redis AUTH token and the TURN secret itself; only these ARNs.
     sid       = "ReadAppSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
     resources = var.app_secret_arns
@@ -148,9 +148,9 @@ data "aws_iam_policy_document" "task" {
     }
   }
 
-  # cloudwatch:PutMetricData has no resource type in IAM, so "*" is the only resource it
-  # accepts; the namespace condition limits it to the application's own namespace.
   statement {
+    # cloudwatch:PutMetricData has no resource type in IAM, so "*" is the only resource it
+    # accepts; the namespace condition limits it to the application's own namespace.
     sid       = "PutAppMetrics"
     actions   = ["cloudwatch:PutMetricData"]
     resources = ["*"]

@@ -59,9 +59,9 @@ resource "aws_iam_role" "this" {
 }
 
 data "aws_iam_policy_document" "deploy" {
-  # ecr:GetAuthorizationToken returns a registry-wide login token; AWS defines no
-  # resource type for it, so it can only be granted on "*".
   statement {
+    # ecr:GetAuthorizationToken returns a registry-wide login token; AWS defines no
+    # resource type for it, so it can only be granted on "*".
     sid       = "EcrLoginToken"
     actions   = ["ecr:GetAuthorizationToken"]
     resources = ["*"]
@@ -98,9 +98,9 @@ data "aws_iam_policy_document" "deploy" {
     resources = [var.cloudfront_distribution_arn]
   }
 
-  # ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition act on task definition
-  # families that IAM cannot name as a resource; "*" is the only resource they accept.
   statement {
+    # ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition act on task definition
+    # families that IAM cannot name as a resource; "*" is the only resource they accept.
     sid       = "TaskDefinitionRevisions"
     actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
     resources = ["*"]
