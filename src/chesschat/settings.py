@@ -38,6 +38,19 @@ class Settings(BaseSettings):
     cookie_name: str = "chesschat_session"
     cookie_secure: bool = False
     login_failures_per_minute: int = 10
+    sqlite_busy_timeout_seconds: float = Field(5.0, description="How long a write waits for the SQLite lock.")
+    dynamodb_endpoint_url: str | None = Field(None, description="A DynamoDB emulator's URL; unset means AWS.")
+    dynamodb_table_prefix: str | None = Field(None, description="Table name prefix; default chesschat-<env>-.")
+
+    # Finalization worker (every process runs it; see docs/records.md)
+    finalizer_enabled: bool = True
+    finalizer_concurrency: int = Field(4, description="Jobs one process writes at once.")
+    finalizer_attempts: int = Field(5, description="Refused writes before a job goes to the dead letter.")
+    finalizer_backoff_base_seconds: float = 0.25
+    finalizer_backoff_max_seconds: float = Field(30.0, description="Longest wait while the store is unreachable.")
+    finalizer_lease_seconds: float = Field(15.0, description="A worker silent this long has its jobs requeued.")
+    finalizer_reap_seconds: float = 5.0
+    finalizer_block_seconds: float = 1.0
 
     # Rooms and games
     room_ttl_seconds: int = 3600
@@ -82,6 +95,10 @@ class Settings(BaseSettings):
         return self
 
     @property
+    @property
+    def table_prefix(self) -> str:
+        return self.dynamodb_table_prefix if self.dynamodb_table_prefix is not None else f"chesschat-{self.env}-"
+
     def url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
 
