@@ -95,10 +95,10 @@ class Settings(BaseSettings):
         return self
 
     @property
-    @property
     def table_prefix(self) -> str:
         return self.dynamodb_table_prefix if self.dynamodb_table_prefix is not None else f"chesschat-{self.env}-"
 
+    @property
     def url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
 
