@@ -50,7 +50,12 @@ class Module:
     def _named(self, kind: str) -> dict[str, Any]:
         merged: dict[str, Any] = {}
         for block in self.blocks.get(kind, []):
-            merged.update(block)
+            for key, value in block.items():
+                if kind in ("resource", "data"):
+                    # resource "type" "name": two labels, merged by type then by name.
+                    merged.setdefault(key, {}).update(value)
+                else:
+                    merged[key] = value
         return merged
 
     @property
