@@ -2,13 +2,10 @@
 # ChessChat server image: the app in its AWS mode (settings from CHESSCHAT_* environment
 # variables set by the ECS task definition; secrets read by the app from Secrets Manager).
 
-ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
-ARG NODE_IMAGE=node:20.18.1-bookworm-slim
-
 # Node and npm for the web client's esbuild bundle, which `pip install` builds.
-FROM ${NODE_IMAGE} AS node
+FROM node:20.18.1-bookworm-slim AS node
 
-FROM ${PYTHON_IMAGE} AS build
+FROM python:3.11.11-slim-bookworm AS build
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
@@ -21,7 +18,7 @@ COPY . .
 RUN pip install --no-cache-dir . \
  && python -c "import chesschat"
 
-FROM ${PYTHON_IMAGE} AS runtime
+FROM python:3.11.11-slim-bookworm AS runtime
 RUN groupadd --system --gid 10001 chesschat \
  && useradd --system --uid 10001 --gid chesschat --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin chesschat
 COPY --from=build /opt/chesschat /opt/chesschat
