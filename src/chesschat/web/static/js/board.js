@@ -1,0 +1,131 @@
+// The board: cm-chessboard (MIT, bundled from npm into /vendor) with drag and click input,
+// legal-target hints from legalMoves, a promotion picker, and last-move / check highlights.
+import {
+  COLOR,
+  Chessboard,
+  INPUT_EVENT_TYPE,
+  MARKER_TYPE,
+  Markers,
+  PROMOTION_DIALOG_RESULT_TYPE,
+  PromotionDialog,
+} from "../vendor/chessboard.js"
+import { checkMove, kingSquare, normalizeFen, parseUci, targetsFrom, withPromotion } from "./moves.js"
+
+const LAST_MOVE = { class: "marker-last-move", slice: "markerSquare" }
+const CHECK = { class: "marker-check", slice: "markerCircle" }
+const ASSETS = new URL("../vendor/cm-chessboard/assets/", import.meta.url).href
+
+const side = (colour) => (colour === "black" ? COLOR.black : COLOR.white)
+
+export class Board {
+  /** `onMove(uci)` is called with a move the local check accepted. */
+  constructor(element, { onMove = () => {}, onRejected = () => {} } = {}) {
+    this.element = element
+    this.onMove = onMove
+    this.onRejected = onRejected
+    this.fen = normalizeFen("start")
+    this.legalMoves = []
+    this.inputColour = null
+    this.board = new Chessboard(element, {
+      position: this.fen,
+      assetsUrl: ASSETS,
+      style: { cssClass: "chesschat", showCoordinates: true, pieces: { file: "pieces/staunty.svg" }, animationDuration: 180 },
+      extensions: [{ class: Markers, props: { autoMarkers: MARKER_TYPE.frame } }, { class: PromotionDialog }],
+    })
+    this.element.dataset.fen = this.fen
+    this.element.dataset.orientation = "white"
+    this.colour = "white"
+  }
+
+  /** Show a position; `lastMove` (UCI) and `check` (colour in check, or null) are highlighted. */
+  show(fen, { lastMove = null, check = null, animate = true } = {}) {
+    this.fen = normalizeFen(fen)
+    this.element.dataset.fen = this.fen
+    this.board.setPosition(this.fen, animate)
+    this.board.removeMarkers(LAST_MOVE)
+    this.board.removeMarkers(CHECK)
+    if (lastMove) {
+      const { from, to } = parseUci(lastMove)
+      this.board.addMarker(LAST_MOVE, from)
+      this.board.addMarker(LAST_MOVE, to)
+    }
+    const king = check ? kingSquare(this.fen, check) : null
+    if (king) this.board.addMarker(CHECK, king)
+  }
+
+  /** Put back the last position the server confirmed (after a refused or cancelled move). */
+  revert() {
+    this.board.setPosition(this.fen, false)
+  }
+
+  orientation() {
+    return this.colour
+  }
+
+  setOrientation(colour) {
+    if (colour === this.colour) return
+    this.colour = colour
+    this.board.setOrientation(side(colour))
+    this.element.dataset.orientation = colour
+  }
+
+  flip() {
+    this.setOrientation(this.orientation() === "white" ? "black" : "white")
+  }
+
+  /** Let `colour` move, choosing among `legalMoves`; `null` disables input. */
+  allow(colour, legalMoves) {
+    this.legalMoves = legalMoves || []
+    if (colour === this.inputColour && colour !== null) return
+    this.board.disableMoveInput()
+    this.inputColour = colour
+    this.element.dataset.input = colour || "none"
+    if (colour) this.board.enableMoveInput((event) => this.input(event), side(colour))
+  }
+
+  input(event) {
+    switch (event.type) {
+      case INPUT_EVENT_TYPE.moveInputStarted: {
+        const targets = targetsFrom(this.legalMoves, event.squareFrom)
+        for (const to of targets) this.board.addMarker(this.board.getPiece(to) ? MARKER_TYPE.bevel : MARKER_TYPE.dot, to)
+        return targets.length > 0
+      }
+      case INPUT_EVENT_TYPE.validateMoveInput:
+        return this.validate(event.squareFrom, event.squareTo)
+      case INPUT_EVENT_TYPE.moveInputCanceled:
+      case INPUT_EVENT_TYPE.moveInputFinished:
+        this.board.removeMarkers(MARKER_TYPE.dot)
+        this.board.removeMarkers(MARKER_TYPE.bevel)
+        return true
+      default:
+        return true
+    }
+  }
+
+  validate(from, to) {
+    const verdict = checkMove(this.legalMoves, from, to)
+    if (!verdict.ok) {
+      const own = this.board.getPiece(to)
+      const mover = this.inputColour === "black" ? "b" : "w"
+      if (!own || own[0] !== mover) this.onRejected(from + to)
+      return false
+    }
+    if (!verdict.promotion) {
+      this.onMove(verdict.uci)
+      return true
+    }
+    this.board.showPromotionDialog(to, side(this.inputColour), (result) => {
+      if (result.type === PROMOTION_DIALOG_RESULT_TYPE.pieceSelected) {
+        this.board.setPiece(to, result.piece, false)
+        this.onMove(withPromotion(verdict.uci, result.piece))
+      } else {
+        this.revert()
+      }
+    })
+    return true
+  }
+
+  destroy() {
+    this.board.destroy()
+  }
+}

@@ -1,0 +1,118 @@
+// The wire protocol's tags and error catalogue, mirrored from the server's protocol package
+// (inbound.CLIENT_TAGS, outbound.SERVER_TAGS, catalogue.CATALOGUE). A test keeps them equal.
+
+export const CLIENT = Object.freeze({
+  HEARTBEAT: "heartbeat",
+  CREATE_ROOM: "create_room",
+  JOIN_ROOM: "join_room",
+  LEAVE_ROOM: "leave_room",
+  START_GAME: "start_game",
+  MAKE_MOVE: "make_move",
+  RESIGN: "resign",
+  REQUEST_TAKEBACK: "request_takeback",
+  OFFER_DRAW: "offer_draw",
+  ACCEPT_DRAW: "accept_draw",
+  DECLINE_DRAW: "decline_draw",
+  CANCEL_DRAW: "cancel_draw",
+  ABORT: "abort",
+  SIGNAL: "signal",
+})
+
+export const SERVER = Object.freeze({
+  ROOM_JOINED: "room_joined",
+  ROOM_LEFT: "room_left",
+  ROOM_CLOSED: "room_closed",
+  PARTICIPANT_JOINED: "participant_joined",
+  PARTICIPANT_LEFT: "participant_left",
+  RECONNECT_STATE: "reconnect_state",
+  GAME_STARTED: "game_started",
+  MOVE_MADE: "move_made",
+  TAKEBACK_APPLIED: "takeback_applied",
+  DRAW_OFFER_PENDING: "draw_offer_pending",
+  DRAW_OFFER_STATE: "draw_offer_state",
+  DRAW_ACCEPTED: "draw_accepted",
+  GAME_ENDED: "game_ended",
+  VIDEO_READY: "video_ready",
+  VIDEO_UNAVAILABLE: "video_unavailable",
+  SIGNAL: "signal",
+  HEARTBEAT_ACK: "heartbeat_ack",
+  ERROR: "error",
+})
+
+export const CLIENT_TAGS = Object.freeze(Object.values(CLIENT))
+export const SERVER_TAGS = Object.freeze(Object.values(SERVER))
+
+/** code → [message, retryable], as the server's catalogue says them. */
+export const ERRORS = Object.freeze({
+  BAD_JSON: ["Invalid JSON payload.", true],
+  INVALID_PAYLOAD: ["Invalid payload envelope.", false],
+  UNKNOWN_EVENT: ["Unknown event type.", false],
+  UNAUTHORIZED: ["Unauthorized.", false],
+  INVALID_ROOM_CODE: ["Room code must be 8 characters.", false],
+  ROOM_NOT_FOUND: ["Room does not exist.", false],
+  ROOM_FULL: ["Room already has two players.", false],
+  ROOM_TERMINATED: ["Room is no longer available.", false],
+  ROOM_UPDATE_CONFLICT: ["Concurrent room update detected. Please retry.", true],
+  WAITING_FOR_PLAYER: ["Waiting for second player.", true],
+  GAME_ALREADY_ACTIVE: ["Game already in progress.", false],
+  NO_ACTIVE_GAME: ["No active game in this room.", false],
+  GAME_PAUSED: ["Game is paused while waiting for reconnect.", true],
+  NOT_YOUR_TURN: ["Wait for your turn.", false],
+  ILLEGAL_MOVE: ["Illegal move.", false],
+  DRAW_ALREADY_PENDING: ["A draw offer is already pending.", false],
+  DRAW_NOT_PENDING: ["There is no draw offer to answer.", false],
+  TAKEBACK_NOT_ALLOWED: ["Takebacks are not allowed in this game.", false],
+  TAKEBACK_LIMIT_REACHED: ["You have used all your takebacks.", false],
+  TAKEBACK_WINDOW_CLOSED: ["You can only take back your last move before your opponent replies.", false],
+  ABORT_NOT_ALLOWED: ["The game can only be aborted before both sides have moved.", false],
+  RECONNECT_WINDOW_EXPIRED: ["Reconnect window expired.", false],
+  NOT_IN_ROOM: ["You are not a player in this room.", false],
+  RATE_LIMITED: ["Too many messages; slow down.", true],
+  FRAME_TOO_LARGE: ["Message too large.", false],
+  INTERNAL_ERROR: ["Unexpected error handling request.", true],
+  NOT_FOUND: ["Not found.", false],
+  CONFLICT: ["Already exists.", false],
+  INVALID_CREDENTIALS: ["Wrong username or password.", false],
+  TOO_MANY_ATTEMPTS: ["Too many failed attempts; wait a minute.", true],
+  NOT_READY: ["A dependency is unavailable.", true],
+})
+
+/** Ending reasons (game_ended.result) in words. */
+export const REASONS = Object.freeze({
+  checkmate: "by checkmate",
+  resign: "by resignation",
+  timeout: "on time",
+  stalemate: "by stalemate",
+  draw: "by draw",
+  draw_agreed: "by agreement",
+  forfeit_disconnect: "by forfeit (disconnected)",
+  room_expired: "— the room expired",
+  insufficient_material: "by insufficient material",
+  threefold_repetition: "by threefold repetition",
+  fivefold_repetition: "by fivefold repetition",
+  fifty_moves: "by the fifty-move rule",
+  seventyfive_moves: "by the seventy-five-move rule",
+  timeout_vs_insufficient_material: "— time out, but no mating material",
+  aborted: "— game aborted",
+})
+
+/** A readable sentence for an error frame or HTTP error body. */
+export function errorText(error) {
+  if (!error) return "Something went wrong."
+  if (error.message) return error.message
+  const known = ERRORS[error.code]
+  return known ? known[0] : "Something went wrong."
+}
+
+export function isRetryable(error) {
+  if (!error) return false
+  if (typeof error.retryable === "boolean") return error.retryable
+  const known = ERRORS[error.code]
+  return known ? known[1] : false
+}
+
+/** A client frame; room-bound tags carry the room code. */
+export function frame(type, fields = {}) {
+  if (!CLIENT_TAGS.includes(type)) throw new Error(`unknown client tag ${type}`)
+  return { type, ...fields }
+}

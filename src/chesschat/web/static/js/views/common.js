@@ -1,0 +1,37 @@
+// Pieces shared by the pages over finished games.
+import { REASONS } from "../protocol.js"
+
+export function gameId(g) {
+  return g.game_id ?? g.gameId ?? g.id
+}
+
+/** "Win", "Loss", "Draw" (or "Aborted") from the viewer's side. */
+export function verdict(g, userId) {
+  if (g.result === "aborted") return "Aborted"
+  if (g.winner === "draw" || g.winner == null) return "Draw"
+  return g.winner === userId ? "Win" : "Loss"
+}
+
+export function opponentName(g, userId) {
+  const white = g.white_player_id === userId
+  return (white ? g.black_username : g.white_username) || (white ? g.black_player_id : g.white_player_id) || "?"
+}
+
+export function colourOf(g, userId) {
+  return g.white_player_id === userId ? "white" : "black"
+}
+
+export function reasonText(result) {
+  return REASONS[result] || result || ""
+}
+
+export function when(iso) {
+  if (!iso) return ""
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
+}
+
+/** A readable line for "this endpoint is not there (yet)". */
+export function unavailable(e, what) {
+  return e?.status === 404 && e.code === "NOT_FOUND" && !e.context ? `${what} is not available on this server yet.` : e.message
+}

@@ -1,0 +1,167 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright (async API) against the real
+app on a real-clock server, each player behind a TCP proxy the test can cut."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from tests import support
+from tests.support import ServerThread
+
+# The harness's settings builder (named test_settings in older trees).
+settings_for = getattr(support, "settings_for", None) or support.test_settings
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; missing fails the run in CI and skips it elsewhere."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium; scripts/test does it as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+class CuttableProxy:
+    """A TCP proxy in front of the server: ``cut()`` drops every connection and refuses new
+    ones until ``restore()`` — what a network blip looks like to a browser."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.blocked = False
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.server: asyncio.Server | None = None
+        self.port = 0
+
+    async def start(self) -> CuttableProxy:
+        self.server = await asyncio.start_server(self._client, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.blocked:
+            writer.transport.abort()
+            return
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        except OSError:
+            writer.transport.abort()
+            return
+        self.writers.update((writer, up_writer))
+        await asyncio.gather(self._pump(reader, up_writer), self._pump(up_reader, writer))
+
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            self.writers.discard(writer)
+            writer.transport.abort()
+
+    def cut(self) -> None:
+        self.blocked = True
+        for writer in list(self.writers):
+            writer.transport.abort()
+        self.writers.clear()
+
+    def restore(self) -> None:
+        self.blocked = False
+
+    async def close(self) -> None:
+        self.cut()
+        if self.server is not None:
+            self.server.close()
+            with contextlib.suppress(Exception):
+                await self.server.wait_closed()
+
+
+@pytest.fixture
+def live_server(clean_redis: str, tmp_path: Path) -> Iterator[ServerThread]:
+    """The app with the real clock (clocks and grace run in real time in the browser)."""
+    settings = settings_for(clean_redis, tmp_path, reconnect_grace_seconds=30.0)
+    running = ServerThread(settings, None).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    path = chromium_path()
+    async with async_playwright() as p:
+        launched = await p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+class Player:
+    """One person: a browser context behind their own proxy."""
+
+    def __init__(self, name: str, context: BrowserContext, page: Page, proxy: CuttableProxy) -> None:
+        self.name, self.context, self.page, self.proxy = name, context, page, proxy
+        self.console: list[str] = []
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+
+    async def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}-{self.name}.png"
+        await self.page.screenshot(path=str(path))
+        return path
+
+
+@pytest.fixture
+async def players(
+    browser: Browser, live_server: ServerThread, request: pytest.FixtureRequest
+) -> AsyncIterator[list[Player]]:
+    """Two people, each in their own context (cookies, camera) and behind their own proxy."""
+    made: list[Player] = []
+    for name in ("alice", "bob"):
+        proxy = await CuttableProxy(live_server.settings.port).start()
+        context = await browser.new_context(
+            base_url=proxy.url, viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"]
+        )
+        made.append(Player(name, context, await context.new_page(), proxy))
+    yield made
+    failed = getattr(request.node, "rep_call", None)
+    for player in made:
+        if failed is not None and failed.failed:
+            with contextlib.suppress(Exception):
+                await player.shot(f"FAILED-{request.node.name}")
+            log = ARTIFACTS / f"FAILED-{request.node.name}-{player.name}.log"
+            log.write_text("\n".join(player.console))
+        await player.context.close()
+        await player.proxy.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]

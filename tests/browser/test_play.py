@@ -1,0 +1,86 @@
+"""Two people in two browser contexts play through the real web client."""
+
+from __future__ import annotations
+
+import re
+
+import chess
+from playwright.async_api import expect
+
+from tests.browser.conftest import Player
+from tests.browser.helpers import open_room, play, remote_video_plays, sign_up, start_game
+
+
+async def test_checkmate_by_drag_and_click_with_live_video_then_the_next_game_flags(
+    players: list[Player],
+) -> None:
+    alice, bob = players
+    await open_room(alice, bob)
+    white, black = await start_game(alice, bob)
+    board = chess.Board()
+    await play(white, black, board, "f2f3", by="drag")
+    await play(black, white, board, "e7e5", by="click")
+    await play(white, black, board, "g2g4", by="click")
+    for p in (alice, bob):
+        await remote_video_plays(p)
+    await white.shot("game-in-progress")
+    await play(black, white, board, "d8h4", by="drag")
+    for p in (alice, bob):
+        await expect(p.page.get_by_test_id("end-title")).to_contain_text("by checkmate")
+    await expect(black.page.get_by_test_id("end-title")).to_have_text("You won by checkmate!")
+    await black.shot("checkmate")
+    async with black.page.expect_download() as download:
+        await black.page.get_by_test_id("download-pgn").click()
+    pgn = (await (await download.value).path()).read_text()
+    assert "1. f3 e5 2. g4 Qh4# 0-1" in pgn
+
+    # The next game, with six seconds each: both move once, then white's flag falls
+    # (a game nobody has moved in is aborted instead).
+    await alice.page.get_by_test_id("next-game").click()
+    await bob.page.keyboard.press("Escape")
+    white, black = await start_game(alice, bob, minutes="0.1")
+    board = chess.Board()
+    await play(white, black, board, "e2e4", by="click")
+    await play(black, white, board, "e7e5", by="click")
+    await expect(white.page.get_by_test_id("clock-bottom")).to_have_class(re.compile(r"\blow\b"))
+    for p in (alice, bob):
+        await expect(p.page.get_by_test_id("end-title")).to_contain_text("on time", timeout=15_000)
+    await expect(black.page.get_by_test_id("end-title")).to_have_text("You won on time!")
+    await expect(white.page.get_by_test_id("clock-bottom")).to_have_text("0.0")
+    await white.shot("flag-fell")
+
+
+async def test_a_cut_network_shows_reconnecting_and_the_game_goes_on(players: list[Player]) -> None:
+    alice, bob = players
+    await open_room(alice, bob)
+    white, black = await start_game(alice, bob)
+    board = chess.Board()
+    await play(white, black, board, "e2e4", by="click")
+
+    black.proxy.cut()
+    await expect(black.page.get_by_test_id("reconnect-overlay")).to_contain_text("Reconnecting")
+    await expect(white.page.get_by_test_id("reconnect-overlay")).to_contain_text("lost connection")
+    await expect(white.page.get_by_test_id("grace")).to_contain_text("to come back")
+    await white.shot("opponent-disconnected")
+    await black.shot("reconnecting")
+    black.proxy.restore()
+
+    for p in (white, black):
+        await expect(p.page.get_by_test_id("reconnect-overlay")).to_be_hidden(timeout=15_000)
+    await play(black, white, board, "e7e5", by="drag")
+    await play(white, black, board, "g1f3", by="drag")
+    await expect(black.page.get_by_test_id("game-status")).to_have_text("Your move")
+
+
+async def test_the_lobby_and_the_room_fit_a_phone(players: list[Player]) -> None:
+    phone = players[0]
+    await phone.page.set_viewport_size({"width": 375, "height": 740})
+    await sign_up(phone)
+    await expect(phone.page.get_by_test_id("create-room")).to_be_visible()
+    await phone.shot("lobby-phone")
+    overflow = "() => document.scrollingElement.scrollWidth - window.innerWidth"
+    assert await phone.page.evaluate(overflow) <= 0
+    await phone.page.get_by_test_id("create-room").click()
+    await expect(phone.page.get_by_test_id("game-status")).to_contain_text("Waiting for your friend")
+    await phone.shot("room-phone")
+    assert await phone.page.evaluate(overflow) <= 0
