@@ -37,35 +37,64 @@ APP_METRICS = [
 ]
 
 
-def alarms() -> dict[str, dict[str, Any]]:
+def alarm_resources() -> dict[str, dict[str, Any]]:
     return hcl.module("monitoring").resources("aws_cloudwatch_metric_alarm")
 
 
+def alarm_rows() -> dict[str, dict[str, Any]]:
+    """Every alarm as a row: the single-metric ones from their table (local.alarms), the
+    per-table and per-node ones from their resources."""
+    rows = {name: dict(row) for name, row in hcl.module("monitoring").locals["alarms"].items()}
+    for name, body in alarm_resources().items():
+        if name != "this":
+            rows[name] = {
+                "metric_name": body.get("metric_name"),
+                "operator": body["comparison_operator"],
+                "threshold": body["threshold"],
+                "period": body.get("period"),
+                "evaluation_periods": body["evaluation_periods"],
+                "treat_missing_data": body.get("treat_missing_data", "missing"),
+            }
+    return rows
+
+
 def test_alarm_table_equals_the_seeds() -> None:
-    found = alarms()
-    assert set(found) == {row[0] for row in SEED_ALARMS.values()}
+    rows = alarm_rows()
+    assert set(rows) == {row[0] for row in SEED_ALARMS.values()}
     for label, (name, metric, operator, threshold, period, evaluations, missing) in SEED_ALARMS.items():
-        alarm = found[name]
+        row = rows[name]
         actual = (
-            alarm.get("metric_name"),
-            OPERATORS[alarm["comparison_operator"]],
-            alarm["threshold"],
-            alarm.get("period") if period is not None else None,
-            alarm["evaluation_periods"] if evaluations is not None else None,
-            alarm.get("treat_missing_data", "missing"),
+            row.get("metric_name"),
+            OPERATORS[row["operator"]],
+            row["threshold"],
+            row.get("period") if period is not None else None,
+            row["evaluation_periods"] if evaluations is not None else None,
+            row.get("treat_missing_data", "missing"),
         )
         assert actual == (metric, operator, threshold, period, evaluations, missing), label
 
 
+def test_alarm_table_rows_become_alarms_field_by_field() -> None:
+    alarm = alarm_resources()["this"]
+    assert alarm["for_each"] == "${local.alarms}"
+    assert alarm["metric_name"] == "${each.value.metric_name}"
+    assert alarm["comparison_operator"] == "${each.value.operator}"
+    assert alarm["threshold"] == "${each.value.threshold}"
+    assert alarm["period"] == "${each.value.period}"
+    assert alarm["evaluation_periods"] == "${each.value.evaluation_periods}"
+    assert alarm["treat_missing_data"] == "${each.value.treat_missing_data}"
+    assert alarm["dimensions"] == "${each.value.dimensions}"
+
+
 def test_every_alarm_notifies_the_sns_topic() -> None:
-    for name, alarm in alarms().items():
+    for name, alarm in alarm_resources().items():
         assert alarm["alarm_actions"] == ["${aws_sns_topic.this.arn}"], name
     subscription = hcl.module("monitoring").resource("aws_sns_topic_subscription", "email")
     assert (subscription["protocol"], subscription["endpoint"]) == ("email", "${var.alarm_email}")
 
 
 def test_dynamodb_throttle_alarm_is_a_warning_on_every_table() -> None:
-    alarm = alarms()["dynamodb_throttles"]
+    alarm = alarm_resources()["dynamodb_throttles"]
     assert alarm["for_each"] == "${var.dynamodb_table_names}"
     assert "Severity" in alarm["tags"] and "warning" in alarm["tags"]
     metrics = {q["metric"][0]["metric_name"] for q in alarm["metric_query"] if "metric" in q}

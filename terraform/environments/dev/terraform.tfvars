@@ -19,7 +19,7 @@ interface_endpoint_az_count = 3
 
 log_retention_days = 30
 
-domain_name           = "chess-chat.com"      # EXAMPLE: a domain you own
+domain_name           = "chess-chat.com" # EXAMPLE: a domain you own
 api_subdomain         = "api"
 cognito_domain_prefix = "chesschat-dev-login" # EXAMPLE: must be unique across AWS
 

@@ -4,7 +4,7 @@
 data "aws_region" "current" {}
 
 locals {
-  google_enabled = var.google_oauth_secret_name != null
+  google_enabled     = var.google_oauth_secret_name != null
   identity_providers = concat(["COGNITO"], local.google_enabled ? ["Google"] : [])
 }
 

@@ -4,8 +4,8 @@
 locals {
   tables = {
     users = {
-      hash_key = "user_id"
-      range_key = null
+      hash_key   = "user_id"
+      range_key  = null
       attributes = { user_id = "S" }
       indexes    = {}
     }

@@ -132,90 +132,94 @@ resource "aws_sns_topic_subscription" "email" {
 # The seed's alarm table. Where it names no missing-data behaviour, the CloudWatch
 # default ("missing") stands.
 
-resource "aws_cloudwatch_metric_alarm" "ecs_cpu" {
-  alarm_name          = "${var.name}-ecs-cpu-high"
-  alarm_description   = "ECS CPU utilisation >= 75% for 1 x 5 min. See docs/operations.md#ecs-cpu-or-memory-high."
-  namespace           = "AWS/ECS"
-  metric_name         = "CPUUtilization"
-  statistic           = "Average"
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = 75
-  period              = 300
-  evaluation_periods  = 1
-  treat_missing_data  = "missing"
-  dimensions          = { ClusterName = var.ecs_cluster_name, ServiceName = var.ecs_service_name }
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
+locals {
+  ecs_service  = { ClusterName = var.ecs_cluster_name, ServiceName = var.ecs_service_name }
+  target_group = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
 
-  tags = var.tags
+  # One row per alarm of the seed's table that watches a single metric.
+  alarms = {
+    ecs_cpu = {
+      description        = "ECS CPU utilisation >= 75% for 1 x 5 min."
+      runbook            = "ecs-cpu-or-memory-high"
+      namespace          = "AWS/ECS"
+      metric_name        = "CPUUtilization"
+      statistic          = "Average"
+      operator           = "GreaterThanOrEqualToThreshold"
+      threshold          = 75
+      period             = 300
+      evaluation_periods = 1
+      treat_missing_data = "missing"
+      dimensions         = local.ecs_service
+    }
+    ecs_memory = {
+      description        = "ECS memory utilisation >= 80% for 1 x 5 min."
+      runbook            = "ecs-cpu-or-memory-high"
+      namespace          = "AWS/ECS"
+      metric_name        = "MemoryUtilization"
+      statistic          = "Average"
+      operator           = "GreaterThanOrEqualToThreshold"
+      threshold          = 80
+      period             = 300
+      evaluation_periods = 1
+      treat_missing_data = "missing"
+      dimensions         = local.ecs_service
+    }
+    alb_5xx = {
+      description        = "ALB 5xx responses >= 5 in a 5 min period."
+      runbook            = "alb-5xx-errors"
+      namespace          = "AWS/ApplicationELB"
+      metric_name        = "HTTPCode_Target_5XX_Count"
+      statistic          = "Sum"
+      operator           = "GreaterThanOrEqualToThreshold"
+      threshold          = 5
+      period             = 300
+      evaluation_periods = 1
+      treat_missing_data = "missing"
+      dimensions         = { LoadBalancer = var.alb_arn_suffix }
+    }
+    alb_unhealthy_targets = {
+      description        = "Unhealthy targets > 0 for 2 x 5 min; missing data breaches, so a service scaled to zero alarms too."
+      runbook            = "alb-unhealthy-targets"
+      namespace          = "AWS/ApplicationELB"
+      metric_name        = "UnHealthyHostCount"
+      statistic          = "Maximum"
+      operator           = "GreaterThanThreshold"
+      threshold          = 0
+      period             = 300
+      evaluation_periods = 2
+      treat_missing_data = "breaching"
+      dimensions         = local.target_group
+    }
+    alb_healthy_hosts_low = {
+      description        = "HealthyHostCount < 1; missing data breaches."
+      runbook            = "alb-healthy-hosts-low"
+      namespace          = "AWS/ApplicationELB"
+      metric_name        = "HealthyHostCount"
+      statistic          = "Minimum"
+      operator           = "LessThanThreshold"
+      threshold          = 1
+      period             = 300
+      evaluation_periods = 1
+      treat_missing_data = "breaching"
+      dimensions         = local.target_group
+    }
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "ecs_memory" {
-  alarm_name          = "${var.name}-ecs-memory-high"
-  alarm_description   = "ECS memory utilisation >= 80% for 1 x 5 min. See docs/operations.md#ecs-cpu-or-memory-high."
-  namespace           = "AWS/ECS"
-  metric_name         = "MemoryUtilization"
-  statistic           = "Average"
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = 80
-  period              = 300
-  evaluation_periods  = 1
-  treat_missing_data  = "missing"
-  dimensions          = { ClusterName = var.ecs_cluster_name, ServiceName = var.ecs_service_name }
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
-  alarm_name          = "${var.name}-alb-5xx"
-  alarm_description   = "ALB 5xx responses >= 5 in a 5 min period. See docs/operations.md#alb-5xx-errors."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  statistic           = "Sum"
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = 5
-  period              = 300
-  evaluation_periods  = 1
-  treat_missing_data  = "missing"
-  dimensions          = { LoadBalancer = var.alb_arn_suffix }
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "alb_unhealthy_targets" {
-  alarm_name          = "${var.name}-alb-unhealthy-targets"
-  alarm_description   = "Unhealthy targets > 0 for 2 x 5 min; missing data breaches, so a service scaled to zero alarms too. See docs/operations.md#alb-unhealthy-targets."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "UnHealthyHostCount"
-  statistic           = "Maximum"
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  period              = 300
-  evaluation_periods  = 2
-  treat_missing_data  = "breaching"
-  dimensions          = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "alb_healthy_hosts_low" {
-  alarm_name          = "${var.name}-alb-healthy-hosts-low"
-  alarm_description   = "HealthyHostCount < 1; missing data breaches. See docs/operations.md#alb-healthy-hosts-low."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HealthyHostCount"
-  statistic           = "Minimum"
-  comparison_operator = "LessThanThreshold"
-  threshold           = 1
-  period              = 300
-  evaluation_periods  = 1
-  treat_missing_data  = "breaching"
-  dimensions          = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
+  alarm_name          = "${var.name}-${replace(each.key, "_", "-")}"
+  alarm_description   = "${each.value.description} See docs/operations.md#${each.value.runbook}."
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  statistic           = each.value.statistic
+  comparison_operator = each.value.operator
+  threshold           = each.value.threshold
+  period              = each.value.period
+  evaluation_periods  = each.value.evaluation_periods
+  treat_missing_data  = each.value.treat_missing_data
+  dimensions          = each.value.dimensions
   alarm_actions       = [aws_sns_topic.this.arn]
   ok_actions          = [aws_sns_topic.this.arn]
 
@@ -377,7 +381,7 @@ resource "aws_cloudwatch_dashboard" "this" {
       {
         type = "metric", x = 12, y = 6, width = 12, height = 6
         properties = {
-          title = "Redis engine CPU (%)", region = local.region, stat = "Average", period = 300
+          title   = "Redis engine CPU (%)", region = local.region, stat = "Average", period = 300
           metrics = [for id in var.redis_cluster_ids : ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", id]]
         }
       },
