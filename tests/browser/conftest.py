@@ -34,7 +34,7 @@ def chromium_path() -> str:
     """Debian's Chromium; missing fails the run in CI and skips it elsewhere."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
-        message = "Chromium is not installed (apt-get install chromium; scripts/test does it as root)"
+        message = "Chromium is not installed (apt-get install chromium; scripts/test does it)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -122,7 +122,9 @@ async def browser() -> AsyncIterator[Browser]:
 class Player:
     """One person: a browser context behind their own proxy."""
 
-    def __init__(self, name: str, context: BrowserContext, page: Page, proxy: CuttableProxy) -> None:
+    def __init__(
+        self, name: str, context: BrowserContext, page: Page, proxy: CuttableProxy
+    ) -> None:
         self.name, self.context, self.page, self.proxy = name, context, page, proxy
         self.console: list[str] = []
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
@@ -144,7 +146,9 @@ async def players(
     for name in ("alice", "bob"):
         proxy = await CuttableProxy(live_server.settings.port).start()
         context = await browser.new_context(
-            base_url=proxy.url, viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"]
+            base_url=proxy.url,
+            viewport={"width": 1280, "height": 800},
+            permissions=["camera", "microphone"],
         )
         made.append(Player(name, context, await context.new_page(), proxy))
     yield made

@@ -48,7 +48,8 @@ async def start_game(host: Player, guest: Player, minutes: str = "5") -> tuple[P
     await host.page.fill("#tc-minutes", minutes)
     await host.page.get_by_test_id("start-game").click()
     for p in (host, guest):
-        await expect(p.page.get_by_test_id("board")).to_have_attribute("data-fen", chess.STARTING_FEN)
+        board = p.page.get_by_test_id("board")
+        await expect(board).to_have_attribute("data-fen", chess.STARTING_FEN)
     orientation = await host.page.get_by_test_id("board").get_attribute("data-orientation")
     return (host, guest) if orientation == "white" else (guest, host)
 
@@ -81,7 +82,8 @@ async def play(mover: Player, other: Player, board: chess.Board, uci: str, *, by
     await (drag if by == "drag" else click_move)(mover.page, uci)
     board.push_uci(uci)
     for p in (mover, other):
-        await expect(p.page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen(), timeout=10_000)
+        shown = p.page.get_by_test_id("board")
+        await expect(shown).to_have_attribute("data-fen", board.fen(), timeout=10_000)
 
 
 async def remote_video_plays(player: Player) -> None:

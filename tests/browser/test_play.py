@@ -81,6 +81,7 @@ async def test_the_lobby_and_the_room_fit_a_phone(players: list[Player]) -> None
     overflow = "() => document.scrollingElement.scrollWidth - window.innerWidth"
     assert await phone.page.evaluate(overflow) <= 0
     await phone.page.get_by_test_id("create-room").click()
-    await expect(phone.page.get_by_test_id("game-status")).to_contain_text("Waiting for your friend")
+    status = phone.page.get_by_test_id("game-status")
+    await expect(status).to_contain_text("Waiting for your friend")
     await phone.shot("room-phone")
     assert await phone.page.evaluate(overflow) <= 0

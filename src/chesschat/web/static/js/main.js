@@ -117,9 +117,9 @@ function renderHeader() {
     nav,
     link("/", "Play"),
     link("/history", "History"),
-    link("/profile", app.user.display_name || app.user.username),
+    link("/profile", "Profile"),
     mute,
-    h("button", { class: "btn btn-ghost", type: "button", onclick: () => app.signOut() }, "Sign out"),
+    h("button", { class: "btn btn-ghost nav-signout", type: "button", onclick: () => app.signOut() }, "Sign out"),
   )
 }
 

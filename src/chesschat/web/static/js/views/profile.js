@@ -29,7 +29,12 @@ export function profileView(main, app) {
           h("span", { class: "bar-draw", style: `flex:${u.draws || 0}` }),
           h("span", { class: "bar-loss", style: `flex:${u.losses || 0}` }),
         ),
-        h("p", {}, h("a", { href: "#/history" }, "See every game →")),
+        h(
+          "div",
+          { class: "row" },
+          h("a", { class: "btn", href: "#/history" }, "See every game"),
+          h("button", { class: "btn btn-ghost", type: "button", onclick: () => app.signOut() }, "Sign out"),
+        ),
       ),
     )
   }

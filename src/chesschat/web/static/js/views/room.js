@@ -244,10 +244,13 @@ export function roomView(main, app, rawCode) {
         }
         break
       case SERVER.PARTICIPANT_JOINED:
-      case SERVER.PARTICIPANT_LEFT:
+      case SERVER.PARTICIPANT_LEFT: {
+        const known = Boolean(person(f.userId))
         s.participants = f.participants || s.participants
-        if (f.type === SERVER.PARTICIPANT_JOINED && f.userId !== me && s.joined) toast(`${nameOf(f.userId)} joined.`)
+        const fresh = f.type === SERVER.PARTICIPANT_JOINED && !known // a rejoin says "is back" later
+        if (fresh && f.userId !== me && s.joined) toast(`${nameOf(f.userId)} joined.`)
         break
+      }
       case SERVER.RECONNECT_STATE: {
         if (!tracker.accept(f)) return
         s.pause = pauseFromFrame(f)
