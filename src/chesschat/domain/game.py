@@ -244,9 +244,11 @@ def parse_move(board: chess.Board, text: str) -> chess.Move:
         move = chess.Move.from_uci(text)
     except chess.InvalidMoveError:
         try:
-            return board.parse_san(text)
+            move = board.parse_san(text)
         except ValueError as exc:
             raise errors.IllegalMove(text) from exc
+    if not move:  # python-chess reads "0000" and "--" as the null move: passing is not chess
+        raise errors.IllegalMove(text)
     last_rank = chess.square_rank(move.to_square) in (0, 7)
     if move.promotion is None and last_rank and board.piece_type_at(move.from_square) == chess.PAWN:
         move = chess.Move(move.from_square, move.to_square, promotion=chess.QUEEN)
@@ -381,9 +383,13 @@ def apply_move(
 
 
 def resign(game: Game, user_id: str, now_ms: int) -> Game:
+    """Resign for ``user_id``; if a flag had already fallen, the game ends on time instead."""
     color = _require_player(game, user_id)
     if game.result is not None:
         raise errors.NoActiveGame("the game is over")
+    flagged = flag(game, now_ms)
+    if flagged is not None:
+        return flagged
     return end(game, Result(Reason.RESIGN, other(color)), now_ms)
 
 
@@ -430,7 +436,11 @@ def _require_offer_from_opponent(game: Game, user_id: str) -> None:
 
 
 def accept_draw(game: Game, user_id: str, now_ms: int) -> Game:
+    """Accept the opponent's offer; if a flag had already fallen, the game ends on time instead."""
     _require_offer_from_opponent(game, user_id)
+    flagged = flag(game, now_ms)
+    if flagged is not None:
+        return flagged
     return end(game, Result(Reason.DRAW_AGREED, None), now_ms)
 
 
