@@ -12,10 +12,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import orjson
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
+
+from chesschat.adapters import aws
+from chesschat.settings import Settings
 
 ROOM_EXPIRIES = "room_expiries"
 RECONNECT_DEADLINES = "room_reconnect_deadlines"
@@ -23,6 +27,7 @@ CLOCK_DEADLINES = "game_clock_deadlines"
 FINALIZATION_QUEUE = "game_finalization_queue"
 FINALIZATION_PROCESSING = "game_finalization_processing"
 FINALIZATION_DEADLETTER = "game_finalization_deadletter"
+FINALIZATION_WORKERS = "game_finalization_workers"
 ROOM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ROOM_CODE_LENGTH = 8
 
@@ -30,6 +35,14 @@ ROOM_CODE_LENGTH = 8
 def _bytes(value: object) -> bytes:
     """redis-py types replies as ``bytes | str``; this client never decodes them."""
     return value if isinstance(value, bytes) else str(value).encode()
+
+
+def connect(settings: Settings) -> Redis:
+    """The client for the configured Redis (AUTH token from Secrets Manager on AWS)."""
+    assert settings.redis_url, "a Redis URL is required (the CLI starts an embedded one)"
+    password = aws.secret_value(settings.redis_auth_secret_arn, settings.aws_region)
+    client: Redis = Redis.from_url(settings.redis_url, password=password, health_check_interval=30)
+    return client
 
 
 def room_key(code: str) -> str:
@@ -46,6 +59,15 @@ def login_failures_key(username: str) -> str:
 
 def connection_key(connection_id: str) -> str:
     return f"ws:{connection_id}"
+
+
+def processing_key(worker_id: str) -> str:
+    """The jobs one finalization worker has taken and not yet acknowledged."""
+    return f"{FINALIZATION_PROCESSING}:{worker_id}"
+
+
+def worker_lease_key(worker_id: str) -> str:
+    return f"game_finalization_lease:{worker_id}"
 
 
 def room_channel(code: str) -> str:
@@ -207,3 +229,116 @@ class RedisLive:
 
     async def ping(self) -> bool:
         return bool(await self.redis.ping())
+
+
+# The client returns bytes (no decode_responses) and sends bytes as they are; redis-py's
+# annotations say str for both, hence these casts.
+def _str(value: bytes) -> str:
+    return cast(str, value)
+
+
+def _raw(value: bytes | str | None) -> bytes | None:
+    return None if value is None else _bytes(value)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+# A worker's lease is gone (or the worker is stopping): every job it holds goes back to the
+# head of the queue, and it leaves the registry. Atomic, so any number of reapers may race.
+REAP_SCRIPT = """
+if ARGV[2] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local moved = 0
+while redis.call('LMOVE', KEYS[2], KEYS[3], 'RIGHT', 'RIGHT') do moved = moved + 1 end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[4], ARGV[1])
+return moved
+"""
+
+REQUEUE_SCRIPT = """
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+  return 1
+end
+return 0
+"""
+
+
+class FinalizationQueue:
+    """The reliable queue of finished games, for one worker (``worker_id``) and operators.
+
+    Rooms LPUSH jobs onto ``game_finalization_queue``; a worker BLMOVEs the oldest into its
+    own ``game_finalization_processing:{worker}`` list and removes it from there only once
+    it is recorded (or dead-lettered). While a worker lives it renews
+    ``game_finalization_lease:{worker}``; when the lease lapses, any reaper moves that
+    worker's jobs back to the queue. Jobs are compared byte for byte, so one job is never
+    acknowledged for another.
+    """
+
+    def __init__(self, redis: Redis, worker_id: str = "") -> None:
+        self.redis = redis
+        self.worker_id = worker_id
+        self._reap = redis.register_script(REAP_SCRIPT)
+        self._requeue = redis.register_script(REQUEUE_SCRIPT)
+
+    async def renew(self, lease_ms: int) -> None:
+        """Say this worker is alive for ``lease_ms`` more (and be known to reapers)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(worker_lease_key(self.worker_id), 1, px=lease_ms)
+            pipe.sadd(FINALIZATION_WORKERS, self.worker_id)
+            await pipe.execute()
+
+    async def take(self, timeout_s: float) -> bytes | None:
+        """The oldest queued job, now held by this worker; ``None`` after ``timeout_s``."""
+        job = await self.redis.blmove(
+            FINALIZATION_QUEUE, processing_key(self.worker_id), timeout_s, "RIGHT", "LEFT"  # type: ignore[arg-type]
+        )
+        return _raw(job)
+
+    async def ack(self, job: bytes) -> None:
+        await self.redis.lrem(processing_key(self.worker_id), 1, _str(job))
+
+    async def dead_letter(self, job: bytes, entry: bytes) -> None:
+        """Park a job that cannot be recorded, with ``entry`` saying why."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.lrem(processing_key(self.worker_id), 1, _str(job))
+            pipe.lpush(FINALIZATION_DEADLETTER, entry)
+            await pipe.execute()
+
+    async def _reap_worker(self, worker_id: str, force: bool) -> int:
+        keys = [worker_lease_key(worker_id), processing_key(worker_id), FINALIZATION_QUEUE, FINALIZATION_WORKERS]
+        return int(await self._reap(keys=keys, args=[worker_id, "1" if force else "0"]))
+
+    async def reap(self) -> int:
+        """Return the jobs of every worker whose lease has lapsed; how many moved."""
+        moved = 0
+        for member in await self.redis.smembers(FINALIZATION_WORKERS):
+            moved += max(0, await self._reap_worker(_text(member), force=False))
+        return moved
+
+    async def release(self) -> int:
+        """A stopping worker hands its jobs back at once rather than at lease expiry."""
+        return await self._reap_worker(self.worker_id, force=True)
+
+    async def queued(self) -> int:
+        return int(await self.redis.llen(FINALIZATION_QUEUE))
+
+    async def in_flight(self) -> dict[str, list[bytes]]:
+        """The jobs each registered worker holds."""
+        held = {}
+        for member in await self.redis.smembers(FINALIZATION_WORKERS):
+            worker = _text(member)
+            held[worker] = [_bytes(j) for j in await self.redis.lrange(processing_key(worker), 0, -1)]
+        return held
+
+    async def dead_letters(self) -> list[bytes]:
+        """Dead-letter entries, newest first."""
+        return [_bytes(e) for e in await self.redis.lrange(FINALIZATION_DEADLETTER, 0, -1)]
+
+    async def requeue(self, entry: bytes, job: bytes) -> bool:
+        """Move a dead letter's job to the front of the queue; ``False`` if the entry is gone."""
+        return bool(await self._requeue(keys=[FINALIZATION_DEADLETTER, FINALIZATION_QUEUE], args=[entry, job]))
+
+    async def drop(self, entry: bytes) -> bool:
+        return bool(await self.redis.lrem(FINALIZATION_DEADLETTER, 1, _str(entry)))

@@ -1,16 +1,23 @@
-"""Local accounts: sign up, log in, sessions. Passwords are hashed with argon2id."""
+"""Local accounts: sign up, log in, sessions. Passwords are hashed with argon2id.
+
+Accounts and sessions live in the record store; sessions are stored under the SHA-256 of
+their token, so a stolen database holds no usable token. Sign-up and log-in reach the store
+from a worker thread; ``authenticate`` and ``logout`` are synchronous, as the edge calls them.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import secrets
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
-from chesschat.adapters.sqlite_accounts import Account, SQLiteAccounts, UsernameTaken
 from chesschat.domain.room import Player
+from chesschat.services.records import Account, RecordStore, UsernameTaken
 
 USERNAME = re.compile(r"[a-z0-9._-]{3,24}")
 MIN_PASSWORD = 8
@@ -25,13 +32,17 @@ class IdentityError(Exception):
         self.message = message
 
 
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def player_of(account: Account) -> Player:
     return Player(account.user_id, account.username, account.username)
 
 
 class LocalIdentity:
-    def __init__(self, accounts: SQLiteAccounts, session_ttl_s: int) -> None:
-        self.accounts = accounts
+    def __init__(self, store: RecordStore, session_ttl_s: int) -> None:
+        self.store = store
         self.session_ttl_s = session_ttl_s
         self.hasher = PasswordHasher()
 
@@ -44,22 +55,23 @@ class LocalIdentity:
             raise IdentityError("INVALID_PAYLOAD", f"Password: at least {MIN_PASSWORD} characters.")
         return name
 
-    def _session(self, account: Account) -> str:
+    async def _session(self, account: Account) -> str:
         token = secrets.token_urlsafe(32)
-        self.accounts.add_session(token, account.user_id, self.session_ttl_s)
+        expires_at = time.time() + self.session_ttl_s
+        await asyncio.to_thread(self.store.add_session, token_hash(token), account.user_id, expires_at)
         return token
 
     async def signup(self, username: str, password: str, email: str = "") -> tuple[str, Account]:
         name = self._check(username, password)
         password_hash = await asyncio.to_thread(self.hasher.hash, password)
         try:
-            account = self.accounts.create(name, email.strip(), password_hash)
+            account = await asyncio.to_thread(self.store.create_user, name, email.strip(), password_hash)
         except UsernameTaken:
             raise IdentityError("CONFLICT", "That username is taken.") from None
-        return self._session(account), account
+        return await self._session(account), account
 
     async def login(self, username: str, password: str) -> tuple[str, Account]:
-        account = self.accounts.by_username(username.strip().lower())
+        account = await asyncio.to_thread(self.store.user_by_username, username.strip().lower())
         if account is None:
             # Spend the same time as a real check, so a timing probe learns nothing.
             await asyncio.to_thread(self._verify, DECOY_HASH, password)
@@ -67,9 +79,10 @@ class LocalIdentity:
         if not await asyncio.to_thread(self._verify, account.password_hash, password):
             raise IdentityError("INVALID_CREDENTIALS", "Wrong username or password.")
         if self.hasher.check_needs_rehash(account.password_hash):
-            self.accounts.set_password_hash(account.user_id, await asyncio.to_thread(self.hasher.hash, password))
-        self.accounts.touch_login(account.user_id)
-        return self._session(account), account
+            rehashed = await asyncio.to_thread(self.hasher.hash, password)
+            await asyncio.to_thread(self.store.set_password_hash, account.user_id, rehashed)
+        await asyncio.to_thread(self.store.touch_login, account.user_id)
+        return await self._session(account), account
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
@@ -78,10 +91,10 @@ class LocalIdentity:
             return False
 
     def logout(self, token: str) -> None:
-        self.accounts.drop_session(token)
+        self.store.drop_session(token_hash(token))
 
     def authenticate(self, token: str | None) -> Account | None:
         if not token or len(token) > 512:
             return None
-        user_id = self.accounts.session_user(token)
-        return None if user_id is None else self.accounts.by_id(user_id)
+        user_id = self.store.session_user(token_hash(token), time.time())
+        return None if user_id is None else self.store.user(user_id)

@@ -14,17 +14,19 @@ from starlette.staticfiles import StaticFiles
 
 from chesschat.adapters import aws
 from chesschat.adapters.metrics import PrometheusMetrics
-from chesschat.adapters.redis_live import RedisLive
+from chesschat.adapters.records import open_store
+from chesschat.adapters.redis_live import RedisLive, connect
 from chesschat.adapters.redis_relay import RedisRelay
-from chesschat.adapters.sqlite_accounts import SQLiteAccounts
 from chesschat.adapters.video_webrtc import WebRTCVideo
 from chesschat.services.hub import Hub
 from chesschat.services.identity import LocalIdentity
 from chesschat.services.ports import Clock, SystemClock
+from chesschat.services.records import Records, RecordStore
 from chesschat.services.rooms import RoomService
 from chesschat.settings import Settings
-from chesschat.web import http, ws
+from chesschat.web import http, records_http, ws
 from chesschat.web.middleware import CorrelationMiddleware
+from chesschat.workers.finalizer import Finalizer
 from chesschat.workers.timers import Timers
 
 
@@ -42,16 +44,10 @@ class Wiring:
     identity: LocalIdentity
     rooms: RoomService
     timers: Timers
-    accounts: SQLiteAccounts
+    store: RecordStore
+    records: Records
+    finalizer: Finalizer | None
     extra: dict[str, object] = field(default_factory=dict)
-
-
-def _redis(settings: Settings) -> aioredis.Redis:
-    assert settings.redis_url, "a Redis URL is required (the CLI starts an embedded one)"
-    password = aws.secret_value(settings.redis_auth_secret_arn, settings.aws_region)
-    return aioredis.Redis.from_url(
-        settings.redis_url, password=password, health_check_interval=30
-    )
 
 
 def _turn_secret(settings: Settings) -> str | None:
@@ -62,20 +58,24 @@ def _turn_secret(settings: Settings) -> str | None:
 
 def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     clock = clock or SystemClock()
-    client = _redis(settings)
+    client = connect(settings)
     live = RedisLive(client)
     hub = Hub()
     relay = RedisRelay(client, hub.deliver)
     hub.relay = relay
     metrics = PrometheusMetrics()
-    accounts = SQLiteAccounts(settings.data_dir / "chesschat.sqlite3")
-    identity = LocalIdentity(accounts, settings.session_ttl_seconds)
+    store = open_store(settings)
+    records = Records(store)
+    identity = LocalIdentity(store, settings.session_ttl_seconds)
     video = WebRTCVideo(
         clock, settings.stun_urls, settings.turn_urls, _turn_secret(settings), settings.turn_credential_ttl_seconds
     )
     rooms = RoomService(live, hub, video, metrics, clock, settings)
     timers = Timers(rooms, settings, metrics)
-    return Wiring(settings, clock, client, live, hub, relay, metrics, identity, rooms, timers, accounts)
+    finalizer = Finalizer(client, records, metrics, settings) if settings.finalizer_enabled else None
+    return Wiring(
+        settings, clock, client, live, hub, relay, metrics, identity, rooms, timers, store, records, finalizer
+    )
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
@@ -85,17 +85,22 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await wiring.relay.start()
         wiring.timers.start()
+        if wiring.finalizer is not None:
+            await wiring.finalizer.start()
         try:
             yield
         finally:
+            if wiring.finalizer is not None:
+                await wiring.finalizer.stop()
             await wiring.timers.stop()
             await wiring.relay.stop()
             await wiring.redis.aclose()
-            wiring.accounts.close()
+            wiring.store.close()
 
     app = FastAPI(title="ChessChat", version="0.1.0", lifespan=lifespan, docs_url="/docs")
     app.state.wiring = wiring
     http.install(app)
+    records_http.install(app)
     app.router.routes.append(WebSocketRoute("/ws", ws.endpoint))
     static = resources.files("chesschat.web") / "static"
     app.mount("/", StaticFiles(directory=str(static), html=True), name="static")

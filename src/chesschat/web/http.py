@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
@@ -10,10 +11,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chesschat.adapters.sqlite_accounts import Account
 from chesschat.protocol import inbound, outbound
 from chesschat.protocol.catalogue import CATALOGUE, error_body
 from chesschat.services.identity import IdentityError, player_of
+from chesschat.services.records import Account
 
 STATUS = {
     "UNAUTHORIZED": 401,
@@ -123,7 +124,7 @@ def install(app: FastAPI) -> None:
         except Exception:
             checks["redis"] = False
         try:
-            checks["records"] = wiring.accounts.ping()
+            checks["records"] = await asyncio.to_thread(wiring.store.ping)
         except Exception:
             checks["records"] = False
         if all(checks.values()):

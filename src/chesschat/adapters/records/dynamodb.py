@@ -1,0 +1,388 @@
+"""The record store on DynamoDB: the multi-table design, one table per domain.
+
+Tables are named ``<prefix><table>`` (``chesschat-<env>-users`` …). On AWS Terraform owns
+them; :meth:`DynamoRecords.create_tables` makes the same tables for local and emulated use.
+``sessions`` exists only for local identity (on AWS identity is Cognito's).
+
+boto3 is synchronous and its clients are thread-safe: one client per store, called from
+worker threads by the use cases. Numbers come back as ``Decimal`` and are turned back into
+``int`` or ``float`` so a record reads the same from either store.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chesschat.services.records import (
+    Account,
+    Cursor,
+    StatChange,
+    StoreUnavailable,
+    UnknownPlayer,
+    UsernameTaken,
+    cursor_of,
+)
+
+WHITE_INDEX = "white-player-index"
+BLACK_INDEX = "black-player-index"
+SOCIAL_TABLES = ("friendships", "friend_requests", "challenges", "notifications", "pair_rooms")
+# Error codes that say "not now": the caller waits and tries again.
+TRANSIENT = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "TransactionInProgressException",
+    "ResourceNotFoundException",
+}
+COUNTERS = ("total_games", "wins", "losses", "draws")
+
+
+def _index(name: str, hash_key: str, range_key: str) -> dict[str, Any]:
+    return {
+        "IndexName": name,
+        "KeySchema": [
+            {"AttributeName": hash_key, "KeyType": "HASH"},
+            {"AttributeName": range_key, "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+
+
+def _table(hash_key: str, range_key: str | None = None, **indexes: tuple[str, str]) -> dict[str, Any]:
+    """A table's key schema, attribute types and GSIs (names as in the Terraform module)."""
+    keys = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+    names = {hash_key}
+    if range_key:
+        keys.append({"AttributeName": range_key, "KeyType": "RANGE"})
+        names.add(range_key)
+    spec: dict[str, Any] = {"KeySchema": keys}
+    if indexes:
+        spec["GlobalSecondaryIndexes"] = [_index(n.replace("_", "-"), *ks) for n, ks in indexes.items()]
+        names.update(k for ks in indexes.values() for k in ks)
+    spec["AttributeDefinitions"] = [{"AttributeName": n, "AttributeType": "S"} for n in sorted(names)]
+    return spec
+
+
+TABLES: dict[str, dict[str, Any]] = {
+    "users": _table("user_id"),
+    "usernames": _table("username"),
+    "sessions": _table("token_hash"),
+    "games": _table(
+        "game_id",
+        white_player_index=("white_player_id", "ended_at"),
+        black_player_index=("black_player_id", "ended_at"),
+    ),
+    "friendships": _table("user_id", "friend_user_id"),
+    "friend_requests": _table("recipient_user_id", "request_id", sender_index=("sender_user_id", "created_at")),
+    "challenges": _table(
+        "challenge_id",
+        challenger_index=("challenger_user_id", "created_at"),
+        challenged_index=("challenged_user_id", "created_at"),
+    ),
+    "notifications": _table("user_id", "notification_id"),
+    "pair_rooms": _table("pair_id"),
+}
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def item_of(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(_to_dynamo(v)) for k, v in record.items()}
+
+
+def record_of(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
+def _now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _cancel_reasons(exc: ClientError) -> list[str]:
+    """The per-item codes of a cancelled transaction (``"None"`` where an item was fine)."""
+    reasons = exc.response.get("CancellationReasons")
+    if reasons:
+        return [str(r.get("Code", "None")) for r in reasons]
+    message = str(exc.response.get("Error", {}).get("Message", ""))
+    listed = message.rpartition("[")[2].rstrip("]")
+    return [part.strip() for part in listed.split(",")]
+
+
+class DynamoRecords:
+    def __init__(self, prefix: str, region: str, endpoint_url: str | None = None) -> None:
+        self.prefix = prefix
+        config = Config(
+            retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10
+        )
+        self.client = boto3.session.Session().client(
+            "dynamodb", region_name=region, endpoint_url=endpoint_url, config=config
+        )
+
+    def name(self, table: str) -> str:
+        return f"{self.prefix}{table}"
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """One API call, with the transient failures turned into :class:`StoreUnavailable`."""
+        try:
+            response: dict[str, Any] = getattr(self.client, operation)(**kwargs)
+        except BotoCoreError as exc:
+            raise StoreUnavailable(f"dynamodb: {exc}") from exc
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in TRANSIENT:
+                raise StoreUnavailable(f"dynamodb {code}: {exc}") from exc
+            raise
+        return response
+
+    def create_tables(self) -> list[str]:
+        """Create every missing table (on-demand billing); returns the names created."""
+        existing: set[str] = set()
+        for page in self.client.get_paginator("list_tables").paginate():
+            existing.update(page["TableNames"])
+        created = []
+        for table, spec in TABLES.items():
+            name = self.name(table)
+            if name in existing:
+                continue
+            self._call("create_table", TableName=name, BillingMode="PAY_PER_REQUEST", **spec)
+            self.client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+            created.append(name)
+        if self.name("sessions") in created:
+            self._call(
+                "update_time_to_live",
+                TableName=self.name("sessions"),
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+            )
+        return created
+
+    def close(self) -> None:
+        self.client.close()
+
+    def ping(self) -> bool:
+        self._call("describe_table", TableName=self.name("games"))
+        return True
+
+    # Accounts and sessions
+
+    def create_user(self, username: str, email: str, password_hash: str) -> Account:
+        user_id = str(uuid.uuid4())
+        user = {
+            "user_id": user_id,
+            "username": username,
+            "email": email,
+            "password_hash": password_hash,
+            "created_at": _now_iso(),
+            **dict.fromkeys(COUNTERS, 0),
+        }
+        try:
+            self._call(
+                "transact_write_items",
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.name("usernames"),
+                            "Item": item_of({"username": username.lower(), "user_id": user_id}),
+                            "ConditionExpression": "attribute_not_exists(username)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.name("users"),
+                            "Item": item_of(user),
+                            "ConditionExpression": "attribute_not_exists(user_id)",
+                        }
+                    },
+                ],
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                raise UsernameTaken(username) from None
+            raise
+        return self._account(user)
+
+    @staticmethod
+    def _account(user: Mapping[str, Any]) -> Account:
+        return Account(
+            user_id=user["user_id"],
+            username=user["username"],
+            email=user.get("email", ""),
+            password_hash=user.get("password_hash", ""),
+            total_games=int(user.get("total_games", 0)),
+            wins=int(user.get("wins", 0)),
+            losses=int(user.get("losses", 0)),
+            draws=int(user.get("draws", 0)),
+            created_at=user.get("created_at", ""),
+            last_login_at=user.get("last_login_at"),
+        )
+
+    def _get(self, table: str, key: str, value: str) -> dict[str, Any] | None:
+        response = self._call(
+            "get_item", TableName=self.name(table), Key={key: {"S": value}}, ConsistentRead=True
+        )
+        return record_of(response["Item"]) if "Item" in response else None
+
+    def user(self, user_id: str) -> Account | None:
+        user = self._get("users", "user_id", user_id)
+        return None if user is None else self._account(user)
+
+    def user_by_username(self, username: str) -> Account | None:
+        entry = self._get("usernames", "username", username.lower())
+        return None if entry is None else self.user(entry["user_id"])
+
+    def _set(self, user_id: str, field: str, value: str) -> None:
+        self._call(
+            "update_item",
+            TableName=self.name("users"),
+            Key={"user_id": {"S": user_id}},
+            UpdateExpression="SET #f = :v",
+            ConditionExpression="attribute_exists(user_id)",
+            ExpressionAttributeNames={"#f": field},
+            ExpressionAttributeValues={":v": {"S": value}},
+        )
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self._set(user_id, "password_hash", password_hash)
+
+    def touch_login(self, user_id: str) -> None:
+        self._set(user_id, "last_login_at", _now_iso())
+
+    def add_session(self, token_hash: str, user_id: str, expires_at: float) -> None:
+        session = {
+            "token_hash": token_hash,
+            "user_id": user_id,
+            "created_at": time.time(),
+            "expires_at": int(expires_at),
+        }
+        self._call("put_item", TableName=self.name("sessions"), Item=item_of(session))
+
+    def session_user(self, token_hash: str, now: float) -> str | None:
+        # The TTL sweep is lazy (up to days), so expiry is checked here too.
+        session = self._get("sessions", "token_hash", token_hash)
+        if session is None or session["expires_at"] <= now:
+            return None
+        return str(session["user_id"])
+
+    def drop_session(self, token_hash: str) -> None:
+        self._call("delete_item", TableName=self.name("sessions"), Key={"token_hash": {"S": token_hash}})
+
+    # Games
+
+    def record_game(self, record: Mapping[str, Any], changes: Sequence[StatChange]) -> bool:
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self.name("games"),
+                    "Item": item_of(record),
+                    "ConditionExpression": "attribute_not_exists(game_id)",
+                }
+            }
+        ]
+        for change in changes:
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self.name("users"),
+                        "Key": {"user_id": {"S": change.user_id}},
+                        "UpdateExpression": "ADD wins :w, losses :l, draws :d, total_games :t",
+                        "ConditionExpression": "attribute_exists(user_id)",
+                        "ExpressionAttributeValues": {
+                            ":w": {"N": str(change.wins)},
+                            ":l": {"N": str(change.losses)},
+                            ":d": {"N": str(change.draws)},
+                            ":t": {"N": str(change.total_games)},
+                        },
+                    }
+                }
+            )
+        try:
+            self._call("transact_write_items", TransactItems=items)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = _cancel_reasons(exc)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return False
+            if "ConditionalCheckFailed" in reasons[1:]:
+                missing = [c.user_id for c, r in zip(changes, reasons[1:], strict=False) if r != "None"]
+                raise UnknownPlayer(", ".join(missing)) from None
+            raise StoreUnavailable(f"dynamodb transaction cancelled: {reasons}") from exc
+        return True
+
+    def game(self, game_id: str) -> dict[str, Any] | None:
+        return self._get("games", "game_id", game_id)
+
+    def _player_games(
+        self, index: str, column: str, user_id: str, before: Cursor | None, page: int
+    ) -> Iterator[dict[str, Any]]:
+        """The user's games on one index, newest first by ``(ended_at, game_id)``.
+
+        The index orders by ``ended_at`` only, so games that ended in the same instant are
+        gathered and ordered by id before they are yielded.
+        """
+        query: dict[str, Any] = {
+            "TableName": self.name("games"),
+            "IndexName": index,
+            "KeyConditionExpression": "#p = :u",
+            "ExpressionAttributeNames": {"#p": column},
+            "ExpressionAttributeValues": {":u": {"S": user_id}},
+            "ScanIndexForward": False,
+            "Limit": page,
+        }
+        if before is not None:
+            query["KeyConditionExpression"] += " AND ended_at <= :e"
+            query["ExpressionAttributeValues"][":e"] = {"S": before.ended_at}
+        tied: list[dict[str, Any]] = []
+        while True:
+            response = self._call("query", **query)
+            for item in response["Items"]:
+                record = record_of(item)
+                if before is not None and cursor_of(record) >= before:
+                    continue
+                if tied and tied[0]["ended_at"] != record["ended_at"]:
+                    yield from sorted(tied, key=cursor_of, reverse=True)
+                    tied = []
+                tied.append(record)
+            if "LastEvaluatedKey" not in response:
+                break
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        yield from sorted(tied, key=cursor_of, reverse=True)
+
+    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[dict[str, Any]]:
+        white = self._player_games(WHITE_INDEX, "white_player_id", user_id, before, limit)
+        black = self._player_games(BLACK_INDEX, "black_player_id", user_id, before, limit)
+        merged = heapq.merge(white, black, key=cursor_of, reverse=True)
+        return list(itertools.islice(merged, limit))

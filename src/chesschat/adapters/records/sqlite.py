@@ -1,0 +1,268 @@
+"""The record store in one SQLite file in the data dir: the embedded default.
+
+Tables mirror the DynamoDB design: ``users`` (immutable ``user_id`` and the counters),
+``usernames`` (lowercased name → user id), ``games`` (the key attributes as columns for the
+two player indexes, the whole record as JSON), plus ``sessions`` for local identity, keyed
+by the SHA-256 of the token. WAL mode lets many processes share the file; every write is a
+``BEGIN IMMEDIATE`` transaction. Schema migrations run on open, numbered by
+``PRAGMA user_version``.
+
+Each thread gets its own connection: a writer waiting for the lock never holds up a reader
+in another thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chesschat.services.records import (
+    Account,
+    Cursor,
+    StatChange,
+    StoreUnavailable,
+    UnknownPlayer,
+    UsernameTaken,
+)
+
+# Each entry moves the schema from version i to i + 1; never edit one that has shipped.
+MIGRATIONS = (
+    """
+    CREATE TABLE IF NOT EXISTS users (
+        user_id TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        email TEXT NOT NULL DEFAULT '',
+        password_hash TEXT NOT NULL,
+        total_games INTEGER NOT NULL DEFAULT 0,
+        wins INTEGER NOT NULL DEFAULT 0,
+        losses INTEGER NOT NULL DEFAULT 0,
+        draws INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        last_login_at TEXT
+    );
+    CREATE TABLE IF NOT EXISTS usernames (
+        username_lower TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(user_id)
+    );
+    CREATE TABLE IF NOT EXISTS sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(user_id),
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id)
+    """,
+    """
+    CREATE TABLE games (
+        game_id TEXT PRIMARY KEY,
+        white_player_id TEXT NOT NULL,
+        black_player_id TEXT NOT NULL,
+        winner TEXT NOT NULL,
+        result TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX games_by_white ON games(white_player_id, ended_at, game_id);
+    CREATE INDEX games_by_black ON games(black_player_id, ended_at, game_id)
+    """,
+)
+
+USER_COLUMNS = (
+    "u.user_id, u.username, u.email, u.password_hash, u.total_games, u.wins, u.losses, u.draws,"
+    " u.created_at, u.last_login_at"
+)
+# Errors that say "not now" rather than "never": the caller waits and tries again.
+TRANSIENT = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_PROTOCOL,
+}
+
+
+def _now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@contextlib.contextmanager
+def _unavailable_when_busy() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF in TRANSIENT:
+            raise StoreUnavailable(f"sqlite: {exc}") from exc
+        raise
+
+
+class SQLiteRecords:
+    def __init__(self, path: Path, busy_timeout_s: float = 5.0) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.busy_timeout_s = busy_timeout_s
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._migrate()
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            with _unavailable_when_busy():
+                db = sqlite3.connect(
+                    self.path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False
+                )
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+            with self._guard:
+                self._connections.append(db)
+        return db
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
+        db = self._db()
+        with _unavailable_when_busy():
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def _read(self, sql: str, args: Sequence[Any] | Mapping[str, Any]) -> list[Any]:
+        with _unavailable_when_busy():
+            return self._db().execute(sql, args).fetchall()
+
+    def _migrate(self) -> None:
+        with self._write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        with self._guard:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # Accounts and sessions
+
+    def create_user(self, username: str, email: str, password_hash: str) -> Account:
+        user_id = str(uuid.uuid4())
+        try:
+            with self._write() as db:
+                db.execute("INSERT INTO usernames(username_lower, user_id) VALUES (?, ?)", (username.lower(), user_id))
+                db.execute(
+                    "INSERT INTO users(user_id, username, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (user_id, username, email, password_hash, _now_iso()),
+                )
+        except sqlite3.IntegrityError:
+            raise UsernameTaken(username) from None
+        account = self.user(user_id)
+        assert account is not None
+        return account
+
+    def _account(self, rows: list[Any]) -> Account | None:
+        return Account(*rows[0]) if rows else None
+
+    def user(self, user_id: str) -> Account | None:
+        return self._account(self._read(f"SELECT {USER_COLUMNS} FROM users u WHERE u.user_id = ?", (user_id,)))
+
+    def user_by_username(self, username: str) -> Account | None:
+        sql = (
+            f"SELECT {USER_COLUMNS} FROM usernames n JOIN users u ON u.user_id = n.user_id"
+            " WHERE n.username_lower = ?"
+        )
+        return self._account(self._read(sql, (username.lower(),)))
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        with self._write() as db:
+            db.execute("UPDATE users SET password_hash = ? WHERE user_id = ?", (password_hash, user_id))
+
+    def touch_login(self, user_id: str) -> None:
+        with self._write() as db:
+            db.execute("UPDATE users SET last_login_at = ? WHERE user_id = ?", (_now_iso(), user_id))
+
+    def add_session(self, token_hash: str, user_id: str, expires_at: float) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                (token_hash, user_id, time.time(), expires_at),
+            )
+
+    def session_user(self, token_hash: str, now: float) -> str | None:
+        rows = self._read("SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?", (token_hash, now))
+        return str(rows[0][0]) if rows else None
+
+    def drop_session(self, token_hash: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+    # Games
+
+    def record_game(self, record: Mapping[str, Any], changes: Sequence[StatChange]) -> bool:
+        with self._write() as db:
+            inserted = db.execute(
+                "INSERT INTO games(game_id, white_player_id, black_player_id, winner, result, ended_at, record)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(game_id) DO NOTHING",
+                (
+                    record["game_id"],
+                    record["white_player_id"],
+                    record["black_player_id"],
+                    record["winner"],
+                    record["result"],
+                    record["ended_at"],
+                    orjson.dumps(record).decode(),
+                ),
+            ).rowcount
+            if not inserted:
+                return False
+            for change in changes:
+                updated = db.execute(
+                    "UPDATE users SET wins = wins + ?, losses = losses + ?, draws = draws + ?,"
+                    " total_games = total_games + ? WHERE user_id = ?",
+                    (change.wins, change.losses, change.draws, change.total_games, change.user_id),
+                ).rowcount
+                if not updated:
+                    raise UnknownPlayer(change.user_id)
+        return True
+
+    def game(self, game_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT record FROM games WHERE game_id = ?", (game_id,))
+        return orjson.loads(rows[0][0]) if rows else None
+
+    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[dict[str, Any]]:
+        older = "AND (ended_at, game_id) < (:ended_at, :game_id)" if before else ""
+        # One index range per colour, merged: an OR across the two columns would scan.
+        per_colour = (
+            "SELECT * FROM (SELECT ended_at, game_id, record FROM games WHERE {column} = :user {older}"
+            " ORDER BY ended_at DESC, game_id DESC LIMIT :limit)"
+        )
+        sql = (
+            f"{per_colour.format(column='white_player_id', older=older)} UNION ALL"
+            f" {per_colour.format(column='black_player_id', older=older)}"
+            " ORDER BY ended_at DESC, game_id DESC LIMIT :limit"
+        )
+        args: dict[str, Any] = {"user": user_id, "limit": limit}
+        if before:
+            args.update(ended_at=before.ended_at, game_id=before.game_id)
+        return [orjson.loads(row[2]) for row in self._read(sql, args)]
+
+    def ping(self) -> bool:
+        return bool(self._read("SELECT 1", ()) == [(1,)])

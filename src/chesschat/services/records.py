@@ -1,0 +1,237 @@
+"""Game records and accounts: the record-store port and the use cases on top of it.
+
+The port is synchronous because both adapters sit on blocking clients (stdlib ``sqlite3``
+and ``boto3``; an asyncio DynamoDB client is not a dependency we carry). The use cases
+call it through :func:`asyncio.to_thread`, so a slow store never stalls the event loop,
+and each adapter is safe to call from many threads at once.
+
+Finalization is one transaction per finished game: insert the game if its ``game_id`` is
+new and add to both players' counters. A replay inserts nothing and counts as done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import orjson
+
+ABORTED = "aborted"
+DRAW = "draw"
+HISTORY_PAGE = 20
+MAX_HISTORY_PAGE = 100
+
+REQUIRED_TEXT = (
+    "game_id",
+    "white_player_id",
+    "black_player_id",
+    "winner",
+    "result",
+    "started_at",
+    "ended_at",
+    "pgn_notation",
+)
+REQUIRED_LISTS = ("move_list_uci", "move_list_san", "fen_history")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    user_id: str
+    username: str
+    email: str
+    password_hash: str
+    total_games: int
+    wins: int
+    losses: int
+    draws: int
+    created_at: str
+    last_login_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatChange:
+    """What one finished game adds to one player's counters."""
+
+    user_id: str
+    wins: int = 0
+    losses: int = 0
+    draws: int = 0
+    total_games: int = 1
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Cursor:
+    """A position in a player's history: strictly older games come after it."""
+
+    ended_at: str
+    game_id: str
+
+
+class UsernameTaken(Exception):
+    """Another account holds this username (compared lowercased)."""
+
+
+class StoreUnavailable(Exception):
+    """The store could not be reached or is too busy; the same call may succeed later."""
+
+
+class UnknownPlayer(Exception):
+    """A finished game names a player who has no account: nothing was written."""
+
+
+class MalformedJob(Exception):
+    """A finalization job that can never be recorded as it stands."""
+
+
+class GameNotFound(Exception):
+    """No such game, or the caller did not play in it."""
+
+
+class BadCursor(ValueError):
+    """A history cursor this server did not issue."""
+
+
+class RecordStore(Protocol):
+    """Accounts, sessions and finished games. Every method may raise
+    :class:`StoreUnavailable`; times are ISO 8601 strings in UTC."""
+
+    def create_user(self, username: str, email: str, password_hash: str) -> Account:
+        """:raises UsernameTaken: the lowercased name is held by another account."""
+        ...
+
+    def user(self, user_id: str) -> Account | None: ...
+
+    def user_by_username(self, username: str) -> Account | None: ...
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+
+    def touch_login(self, user_id: str) -> None: ...
+
+    def add_session(self, token_hash: str, user_id: str, expires_at: float) -> None: ...
+
+    def session_user(self, token_hash: str, now: float) -> str | None: ...
+
+    def drop_session(self, token_hash: str) -> None: ...
+
+    def record_game(self, record: Mapping[str, Any], changes: Sequence[StatChange]) -> bool:
+        """Store the game and apply ``changes`` in one transaction. Returns ``False`` (and
+        changes nothing) if the game is already stored.
+
+        :raises UnknownPlayer: a changed user does not exist; nothing was written.
+        """
+        ...
+
+    def game(self, game_id: str) -> dict[str, Any] | None: ...
+
+    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[dict[str, Any]]:
+        """Up to ``limit`` games the user played as either colour, newest first, all
+        strictly older than ``before`` (ordered by ``ended_at`` then ``game_id``)."""
+        ...
+
+    def ping(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def stat_changes(record: Mapping[str, Any]) -> list[StatChange]:
+    """The counters a finished game moves: none for an aborted game."""
+    if record["result"] == ABORTED:
+        return []
+    white, black, winner = record["white_player_id"], record["black_player_id"], record["winner"]
+    if winner == DRAW:
+        return [StatChange(white, draws=1), StatChange(black, draws=1)]
+    loser = black if winner == white else white
+    return [StatChange(winner, wins=1), StatChange(loser, losses=1)]
+
+
+def validate_record(record: object) -> dict[str, Any]:
+    """The game record of a job, checked enough that storing it cannot corrupt stats.
+
+    :raises MalformedJob: with what is wrong.
+    """
+    if not isinstance(record, dict):
+        raise MalformedJob("gameRecord is not an object")
+    for name in REQUIRED_TEXT:
+        if not isinstance(record.get(name), str) or not record[name]:
+            raise MalformedJob(f"gameRecord.{name} is missing or not a string")
+    for name in REQUIRED_LISTS:
+        if not isinstance(record.get(name), list):
+            raise MalformedJob(f"gameRecord.{name} is missing or not a list")
+    players = (record["white_player_id"], record["black_player_id"])
+    if players[0] == players[1]:
+        raise MalformedJob("white and black are the same player")
+    if record["winner"] not in (*players, DRAW):
+        raise MalformedJob("gameRecord.winner is neither player nor 'draw'")
+    return record
+
+
+def parse_job(raw: bytes) -> dict[str, Any]:
+    """The game record carried by a raw finalization job.
+
+    :raises MalformedJob: the job is not JSON, or its record is incomplete.
+    """
+    try:
+        job = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedJob(f"not JSON: {exc}") from None
+    if not isinstance(job, dict):
+        raise MalformedJob("job is not an object")
+    record = validate_record(job.get("gameRecord"))
+    if job.get("gameId", record["game_id"]) != record["game_id"]:
+        raise MalformedJob("gameId does not match gameRecord.game_id")
+    return record
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([cursor.ended_at, cursor.game_id])).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> Cursor:
+    """:raises BadCursor: ``text`` is not a cursor this server issued."""
+    try:
+        ended_at, game_id = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, TypeError, binascii.Error):
+        raise BadCursor(text) from None
+    if not isinstance(ended_at, str) or not isinstance(game_id, str):
+        raise BadCursor(text)
+    return Cursor(ended_at, game_id)
+
+
+def cursor_of(record: Mapping[str, Any]) -> Cursor:
+    return Cursor(record["ended_at"], record["game_id"])
+
+
+class Records:
+    """The use cases on finished games: record one, page a player's history, read one."""
+
+    def __init__(self, store: RecordStore) -> None:
+        self.store = store
+
+    async def finalize(self, record: dict[str, Any]) -> bool:
+        """Record a finished game once. Returns ``False`` for a replay (already stored)."""
+        return await asyncio.to_thread(self.store.record_game, record, stat_changes(record))
+
+    async def history(
+        self, user_id: str, cursor: str | None = None, limit: int = HISTORY_PAGE
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of the user's games, newest first, and the cursor of the next page.
+
+        :raises BadCursor: ``cursor`` was not issued by :meth:`history`.
+        """
+        limit = max(1, min(limit, MAX_HISTORY_PAGE))
+        before = decode_cursor(cursor) if cursor else None
+        games = await asyncio.to_thread(self.store.history, user_id, limit + 1, before)
+        if len(games) <= limit:
+            return games, None
+        return games[:limit], encode_cursor(cursor_of(games[limit - 1]))
+
+    async def game(self, user_id: str, game_id: str) -> dict[str, Any]:
+        """:raises GameNotFound: no such game, or ``user_id`` did not play in it."""
+        record = await asyncio.to_thread(self.store.game, game_id)
+        if record is None or user_id not in (record["white_player_id"], record["black_player_id"]):
+            raise GameNotFound(game_id)
+        return record
