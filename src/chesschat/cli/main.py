@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from chesschat.cli import ops
 from chesschat.settings import load_settings
 
 
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", help="bind address (default 127.0.0.1; CHESSCHAT_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8000; CHESSCHAT_PORT)")
     serve.set_defaults(run=_serve)
+    ops.register(sub)
     args = parser.parse_args(argv)
     return int(args.run(args))
 
