@@ -93,8 +93,9 @@ module "vpc" {
 module "dynamodb" {
   source = "./modules/dynamodb"
 
-  table_name_prefix = local.dynamodb_table_prefix
-  tags              = local.tags
+  table_name_prefix   = local.dynamodb_table_prefix
+  deletion_protection = var.deletion_protection
+  tags                = local.tags
 }
 
 module "ecs" {
@@ -135,6 +136,7 @@ module "alb" {
   domain_name               = local.api_hostname
   validated_certificate_arn = module.route53.alb_validated_certificate_arn
   container_port            = local.container_port
+  deletion_protection       = var.deletion_protection
   tags                      = local.tags
 }
 
@@ -146,6 +148,7 @@ module "cognito" {
   callback_urls            = ["https://${var.domain_name}/", "https://${local.api_hostname}/"]
   logout_urls              = ["https://${var.domain_name}/"]
   google_oauth_secret_name = var.google_oauth_secret_name
+  deletion_protection      = var.deletion_protection
   tags                     = local.tags
 }
 

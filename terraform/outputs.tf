@@ -82,3 +82,13 @@ output "turn_urls" {
   description = "TURN URLs handed to browsers (empty when coturn is off)."
   value       = var.coturn_enabled ? module.coturn[0].turn_urls : []
 }
+
+output "private_app_subnet_ids" {
+  description = "Subnets for one-off tasks such as the dead-letter CLI (aws ecs run-task)."
+  value       = module.vpc.private_app_subnet_ids
+}
+
+output "fargate_task_sg_id" {
+  description = "Security group for one-off tasks such as the dead-letter CLI (aws ecs run-task)."
+  value       = module.ecs.fargate_task_sg_id
+}

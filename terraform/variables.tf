@@ -250,6 +250,12 @@ variable "create_github_oidc_provider" {
   default     = true
 }
 
+variable "deletion_protection" {
+  description = "Deletion protection of the DynamoDB tables, the Cognito user pool and the ALB; false only to tear the environment down."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Extra tags on every resource."
   type        = map(string)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.infra import hcl
@@ -153,3 +154,33 @@ def test_cloudtrail_records_every_region_with_validated_encrypted_files() -> Non
     assert trail["enable_log_file_validation"] is True
     assert trail["kms_key_id"] == "${aws_kms_key.this.arn}"
     assert hcl.module("monitoring").resource("aws_kms_key", "this")["enable_key_rotation"] is True
+
+
+def anchors(markdown: str) -> set[str]:
+    """GitHub's heading anchors: lowercase, punctuation dropped, spaces to hyphens."""
+    found = set()
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return found
+
+
+def test_every_alarm_links_to_a_runbook_section_that_exists() -> None:
+    runbook = (hcl.REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    monitoring = hcl.module("monitoring")
+    linked = {row["runbook"] for row in monitoring.locals["alarms"].values()}
+    assert "docs/operations.md#${each.value.runbook}" in alarm_resources()["this"]["alarm_description"]
+    for name, alarm in alarm_resources().items():
+        if name != "this":
+            (anchor,) = re.findall(r"docs/operations\.md#([\w-]+)", alarm["alarm_description"])
+            linked.add(anchor)
+    assert len(linked) == 6
+    assert linked <= anchors(runbook), linked - anchors(runbook)
+
+
+def test_runbook_covers_dead_letters_and_correlation_ids() -> None:
+    runbook = (hcl.REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    for text in ("chesschat deadletter list", "chesschat deadletter requeue ID", "chesschat deadletter requeue --all",
+                 "chesschat deadletter drop ID", "x-correlation-id", "sessionId", "connectionId"):
+        assert text in runbook, text

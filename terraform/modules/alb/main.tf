@@ -63,7 +63,7 @@ resource "aws_lb" "this" {
   subnets                    = var.public_subnet_ids
   idle_timeout               = var.idle_timeout_seconds
   drop_invalid_header_fields = true
-  enable_deletion_protection = true
+  enable_deletion_protection = var.deletion_protection
 
   tags = var.tags
 }

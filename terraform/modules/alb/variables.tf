@@ -62,6 +62,12 @@ variable "idle_timeout_seconds" {
   default     = 120
 }
 
+variable "deletion_protection" {
+  description = "Refuse to delete the load balancer (turn off only to tear an environment down)."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -149,8 +149,6 @@ resource "aws_appautoscaling_target" "this" {
   scalable_dimension = "ecs:service:DesiredCount"
   min_capacity       = var.autoscaling_min_capacity
   max_capacity       = var.autoscaling_max_capacity
-
-  tags = var.tags
 }
 
 resource "aws_appautoscaling_policy" "cpu" {

@@ -80,6 +80,9 @@ resource "aws_elasticache_replication_group" "this" {
   kms_key_id                 = var.kms_key_arn
   transit_encryption_enabled = true
   auth_token                 = random_password.auth_token.result
+  # A new token is added next to the old one, so running tasks keep working until they
+  # are restarted with the new one (docs/operations.md, rotating the Redis AUTH token).
+  auth_token_update_strategy = "ROTATE"
   snapshot_retention_limit   = var.snapshot_retention_days
   auto_minor_version_upgrade = true
   apply_immediately          = false

@@ -316,8 +316,6 @@ resource "aws_budgets_budget" "this" {
       subscriber_sns_topic_arns  = [aws_sns_topic.this.arn]
     }
   }
-
-  tags = var.tags
 }
 
 # ---------------------------------------------------------------------- Dashboard
@@ -402,7 +400,7 @@ resource "aws_cloudwatch_dashboard" "this" {
         properties = {
           title  = "Application errors (latest)"
           region = local.region
-          query  = "SOURCE '${var.application_log_group_name}' | fields @timestamp, level, event, correlation_id | filter level = 'error' | sort @timestamp desc | limit 50"
+          query  = "SOURCE '${var.application_log_group_name}' | fields @timestamp, level, event, correlationId, sessionId, connectionId | filter level = 'error' | sort @timestamp desc | limit 50"
         }
       },
     ], local.app_metric_widgets)

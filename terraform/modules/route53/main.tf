@@ -2,7 +2,7 @@
 # that point the apex at CloudFront and the API host at the ALB.
 
 resource "aws_route53_zone" "this" {
-  # checkov:skip=CKV2_AWS_38:DNSSEC signing needs a KMS key in us-east-1 and a DS record at the registrar, an operator step documented in docs/deploy-aws.md.
+  # checkov:skip=CKV2_AWS_38:DNSSEC signing needs a KMS key in us-east-1 and a DS record at the registrar, which only the domain owner can add; docs/deploy-aws.md lists it as a hardening step.
   # checkov:skip=CKV2_AWS_39:Query logging for a public zone that serves four records adds a log group and cost without an operational use here.
   name    = var.domain_name
   comment = "ChessChat public zone"
@@ -10,34 +10,36 @@ resource "aws_route53_zone" "this" {
   tags = var.tags
 }
 
+# Each certificate covers one name. The for_each keys are known at plan time; the record
+# values come from ACM once the certificates exist.
 locals {
-  validation_records = merge(
-    { for o in var.alb_certificate_validation_options : "alb:${o.domain_name}" => o },
-    { for o in var.cdn_certificate_validation_options : "cdn:${o.domain_name}" => o },
-  )
+  certificates = {
+    alb = { domain = var.api_hostname, options = var.alb_certificate_validation_options }
+    cdn = { domain = var.domain_name, options = var.cdn_certificate_validation_options }
+  }
 }
 
 resource "aws_route53_record" "validation" {
-  for_each = local.validation_records
+  for_each = local.certificates
 
   zone_id         = aws_route53_zone.this.zone_id
-  name            = each.value.resource_record_name
-  type            = each.value.resource_record_type
-  records         = [each.value.resource_record_value]
+  name            = one([for o in each.value.options : o.resource_record_name if o.domain_name == each.value.domain])
+  type            = one([for o in each.value.options : o.resource_record_type if o.domain_name == each.value.domain])
+  records         = [one([for o in each.value.options : o.resource_record_value if o.domain_name == each.value.domain])]
   ttl             = 300
   allow_overwrite = true
 }
 
 resource "aws_acm_certificate_validation" "alb" {
   certificate_arn         = var.alb_certificate_arn
-  validation_record_fqdns = [for k, r in aws_route53_record.validation : r.fqdn if startswith(k, "alb:")]
+  validation_record_fqdns = [aws_route53_record.validation["alb"].fqdn]
 }
 
 resource "aws_acm_certificate_validation" "cdn" {
   provider = aws.us_east_1
 
   certificate_arn         = var.cdn_certificate_arn
-  validation_record_fqdns = [for k, r in aws_route53_record.validation : r.fqdn if startswith(k, "cdn:")]
+  validation_record_fqdns = [aws_route53_record.validation["cdn"].fqdn]
 }
 
 resource "aws_route53_record" "apex" {
