@@ -1,0 +1,140 @@
+"""Rooms survive the trip to the live store and back: nothing a player sees is lost."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import chess
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chesschat.domain import game as g
+from chesschat.domain import room as r
+from chesschat.domain.serde import game_from_dict, game_to_dict, room_from_dict, room_to_dict
+from tests.domain.support import settings as game_settings
+
+TTL = 3_600_000
+GRACE = 12_000
+HOST = r.Player("user-host", "host", "Hostess")
+GUEST = r.Player("user-guest", "guest", "Guest")
+
+
+def _through_json(room: r.Room) -> r.Room:
+    return room_from_dict(json.loads(json.dumps(room_to_dict(room))))
+
+
+def _waiting() -> r.Room:
+    return r.open_room("ABCD2345", HOST, "conn-host", 1_000, TTL).room
+
+
+def _active() -> r.Room:
+    return r.join(_waiting(), GUEST, "conn-guest", 2_000, TTL).room
+
+
+def _mid_game() -> r.Room:
+    room = _active()
+    s = game_settings(180_000, 120_000, 2_000, takebacks=(2, 1))
+    room = r.start_game(room, HOST.user_id, s, "game-1", False, 3_000, TTL).room
+    assert room.active_game is not None
+    board = g.board_of(room.active_game)
+    for i, text in enumerate(["e4", "c5", "Nf3", "d6", "d4", "cxd4", "Nxd4", "Nf6", "Nc3", "a6"]):
+        game = room.active_game
+        assert game is not None
+        room = r.move(room, board, game.player_to_move, text, 4_000 + i * 1_500, TTL).room
+    room = r.take_back(room, board, HOST.user_id, 20_000, TTL).room  # the host has black
+    room = r.offer_draw(room, GUEST.user_id, 21_000, TTL).room
+    return room
+
+
+def _paused_in_grace() -> r.Room:
+    t = r.drop(_mid_game(), GUEST.user_id, "conn-guest", 22_000, GRACE)
+    assert t is not None
+    return replace(t.room, version=17, video={"meeting_id": "m-1", "attendees": {"a": 1}})
+
+
+def _after_games() -> r.Room:
+    room = _active()
+    for n in range(2):
+        room = r.start_game(room, HOST.user_id, game_settings(), f"game-{n}", True, 3_000, TTL).room
+        room = r.resign(room, HOST.user_id, 4_000 + n, TTL).room
+    return room
+
+
+def _closed() -> r.Room:
+    t = r.expire_grace(_paused_in_grace(), 22_000 + GRACE)
+    assert t is not None
+    return t.room
+
+
+ROOMS = {
+    "waiting": _waiting,
+    "active": _active,
+    "mid_game_with_draw_offer_and_takeback": _mid_game,
+    "paused_in_grace_with_video": _paused_in_grace,
+    "after_two_games": _after_games,
+    "closed_after_forfeit": _closed,
+}
+
+
+@pytest.mark.parametrize("make", ROOMS.values(), ids=list(ROOMS))
+def test_serde_room_round_trip_preserves_everything(make: object) -> None:
+    room = make()  # type: ignore[operator]
+    assert room_from_dict(room_to_dict(room)) == room
+    assert _through_json(room) == room
+
+
+def test_serde_room_version_is_the_first_key() -> None:
+    data = room_to_dict(replace(_active(), version=42))
+    assert next(iter(data)) == "v"
+    assert data["v"] == 42
+    assert json.dumps(data).startswith('{"v": 42,')
+
+
+def test_serde_restored_game_plays_on_as_before() -> None:
+    room = _through_json(_mid_game())
+    game = room.active_game
+    assert game is not None
+    assert game.draw_offer_by == GUEST.user_id
+    assert game.player_to_move == HOST.user_id
+    assert game.takebacks_black_used == 1
+    assert game.settings.time_control == "?"
+    board = g.board_of(game)
+    assert board.fen() == game.fen
+    moved, played = g.apply_move(game, board, game.player_to_move, "a7a6", 25_000)
+    assert played is not None and played.san == "a6"
+    assert moved.draw_offer_by is None
+
+
+def test_serde_finished_game_keeps_its_result() -> None:
+    game = g.new_game("game-9", "user-w", "user-b", game_settings(60_000), 0)
+    ended = g.resign(game, "user-w", 5_000)
+    restored = game_from_dict(json.loads(json.dumps(game_to_dict(ended))))
+    assert restored == ended
+    assert restored.result == g.Result(g.Reason.RESIGN, "black")
+    assert restored.winner_id() == "user-b"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    plies=st.lists(st.integers(0, 10_000), max_size=40),
+    gaps=st.lists(st.integers(0, 5_000), min_size=40, max_size=40),
+    pause=st.booleans(),
+)
+def test_serde_random_games_round_trip(plies: list[int], gaps: list[int], pause: bool) -> None:
+    game = g.new_game("game-h", "user-w", "user-b", game_settings(30_000, increment_ms=1_000), 0)
+    board = chess.Board()
+    now = 0
+    for pick, gap in zip(plies, gaps, strict=False):
+        if game.result is not None:
+            break
+        now += gap
+        game, _ = g.apply_move(
+            game, board, game.player_to_move, game.legal_moves[pick % len(game.legal_moves)], now
+        )
+    if pause:
+        game = g.pause(game, now)
+    room = replace(_active(), active_game=game if game.result is None else None)
+    assert _through_json(room) == room
+    assert game_from_dict(json.loads(json.dumps(game_to_dict(game)))) == game
