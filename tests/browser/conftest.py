@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from chesschat.services.ports import SystemClock
 from tests import support
 from tests.support import ServerThread
 
@@ -105,7 +106,7 @@ class CuttableProxy:
 def live_server(clean_redis: str, tmp_path: Path) -> Iterator[ServerThread]:
     """The app with the real clock (clocks and grace run in real time in the browser)."""
     settings = settings_for(clean_redis, tmp_path, reconnect_grace_seconds=30.0)
-    running = ServerThread(settings, None).start()
+    running = ServerThread(settings, SystemClock()).start()
     yield running
     running.stop()
 

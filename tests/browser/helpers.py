@@ -28,6 +28,8 @@ async def sign_up(player: Player, path: str = "/") -> str:
 async def open_room(host: Player, guest: Player) -> str:
     """The host creates a room; the guest follows its link and signs up on the way."""
     await sign_up(host)
+    await expect(host.page.get_by_test_id("create-room")).to_be_visible()
+    await host.shot("lobby")
     await host.page.get_by_test_id("create-room").click()
     await expect(host.page.get_by_test_id("room-code")).to_have_text(_code_pattern())
     code = (await host.page.get_by_test_id("room-code").text_content() or "").strip()

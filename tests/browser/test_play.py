@@ -23,6 +23,7 @@ async def test_checkmate_by_drag_and_click_with_live_video_then_the_next_game_fl
     await play(white, black, board, "g2g4", by="click")
     for p in (alice, bob):
         await remote_video_plays(p)
+    await expect(white.page.locator(".toast")).to_have_count(0)
     await white.shot("game-in-progress")
     await play(black, white, board, "d8h4", by="drag")
     for p in (alice, bob):

@@ -33,5 +33,6 @@ export function when(iso) {
 
 /** A readable line for "this endpoint is not there (yet)". */
 export function unavailable(e, what) {
-  return e?.status === 404 && e.code === "NOT_FOUND" && !e.context ? `${what} is not available on this server yet.` : e.message
+  // Starlette's own 404 (no such route) says "Not Found"; the API's say what is missing.
+  return e?.status === 404 && e.message === "Not Found" ? `${what} is not available on this server yet.` : e.message
 }
