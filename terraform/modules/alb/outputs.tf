@@ -19,8 +19,10 @@ output "alb_zone_id" {
 }
 
 output "target_group_arn" {
-  description = "Target group of the application tasks."
+  description = "Target group of the application tasks (available once a listener forwards to it, as ECS requires)."
   value       = aws_lb_target_group.this.arn
+
+  depends_on = [aws_lb_listener.https]
 }
 
 output "target_group_arn_suffix" {

@@ -321,6 +321,67 @@ resource "aws_budgets_budget" "this" {
 # ---------------------------------------------------------------------- Dashboard
 
 locals {
+  alb  = ["LoadBalancer", var.alb_arn_suffix]
+  tg   = ["LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.target_group_arn_suffix]
+  ecs  = ["ClusterName", var.ecs_cluster_name, "ServiceName", var.ecs_service_name]
+  half = { width = 12, height = 6 }
+
+  alb_request_metrics = ["RequestCount", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"]
+
+  # Infrastructure graphs, two per row.
+  infra_graphs = [
+    {
+      title   = "ECS CPU and memory (%)"
+      stat    = "Average"
+      metrics = [concat(["AWS/ECS", "CPUUtilization"], local.ecs), concat(["AWS/ECS", "MemoryUtilization"], local.ecs)]
+    },
+    {
+      title   = "ALB requests and 5xx"
+      stat    = "Sum"
+      metrics = [for m in local.alb_request_metrics : concat(["AWS/ApplicationELB", m], local.alb)]
+    },
+    {
+      title   = "ALB target health"
+      stat    = "Minimum"
+      metrics = [for m in ["HealthyHostCount", "UnHealthyHostCount"] : concat(["AWS/ApplicationELB", m], local.tg)]
+    },
+    {
+      title   = "Redis engine CPU (%)"
+      stat    = "Average"
+      metrics = [for id in var.redis_cluster_ids : ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", id]]
+    },
+    {
+      title = "DynamoDB throttle events"
+      stat  = "Sum"
+      metrics = flatten([for t in values(var.dynamodb_table_names) : [
+        ["AWS/DynamoDB", "ReadThrottleEvents", "TableName", t],
+        ["AWS/DynamoDB", "WriteThrottleEvents", "TableName", t],
+      ]])
+    },
+  ]
+
+  infra_widgets = [
+    for i, g in local.infra_graphs : merge(local.half, {
+      type       = "metric"
+      x          = (i % 2) * 12
+      y          = floor(i / 2) * 6
+      properties = { title = g.title, region = local.region, stat = g.stat, period = 300, metrics = g.metrics }
+    })
+  ]
+
+  errors_widget = merge(local.half, {
+    type = "log"
+    x    = 12
+    y    = 12
+    properties = {
+      title  = "Application errors (latest)"
+      region = local.region
+      query  = "SOURCE '${var.application_log_group_name}' | fields @timestamp, level, event, correlationId, sessionId, connectionId | filter level = 'error' | sort @timestamp desc | limit 50"
+    }
+  })
+
+  # The application's own metrics, four per row; the search sums each metric over
+  # whatever dimensions the app attaches.
   app_metric_widgets = [
     for i, m in var.app_metric_names : {
       type   = "metric"
@@ -329,11 +390,10 @@ locals {
       width  = 6
       height = 6
       properties = {
-        title  = m
-        region = local.region
-        stat   = "Sum"
-        period = 60
-        # The search sums the metric over whatever dimensions the app attaches.
+        title   = m
+        region  = local.region
+        stat    = "Sum"
+        period  = 60
         metrics = [[{ id = "m${i}", label = m, expression = "SUM(SEARCH('{${var.metrics_namespace}} MetricName=\"${m}\"', 'Sum', 60))" }]]
       }
     }
@@ -342,69 +402,7 @@ locals {
 
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = "${var.name}-operations"
-
-  dashboard_body = jsonencode({
-    widgets = concat([
-      {
-        type = "metric", x = 0, y = 0, width = 12, height = 6
-        properties = {
-          title = "ECS CPU and memory (%)", region = local.region, stat = "Average", period = 300
-          metrics = [
-            ["AWS/ECS", "CPUUtilization", "ClusterName", var.ecs_cluster_name, "ServiceName", var.ecs_service_name],
-            ["AWS/ECS", "MemoryUtilization", "ClusterName", var.ecs_cluster_name, "ServiceName", var.ecs_service_name],
-          ]
-        }
-      },
-      {
-        type = "metric", x = 12, y = 0, width = 12, height = 6
-        properties = {
-          title = "ALB requests and 5xx", region = local.region, stat = "Sum", period = 300
-          metrics = [
-            ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", var.alb_arn_suffix],
-            ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", var.alb_arn_suffix],
-            ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", var.alb_arn_suffix],
-          ]
-        }
-      },
-      {
-        type = "metric", x = 0, y = 6, width = 12, height = 6
-        properties = {
-          title = "ALB target health", region = local.region, stat = "Minimum", period = 60
-          metrics = [
-            ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.target_group_arn_suffix],
-            ["AWS/ApplicationELB", "UnHealthyHostCount", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.target_group_arn_suffix],
-          ]
-        }
-      },
-      {
-        type = "metric", x = 12, y = 6, width = 12, height = 6
-        properties = {
-          title   = "Redis engine CPU (%)", region = local.region, stat = "Average", period = 300
-          metrics = [for id in var.redis_cluster_ids : ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", id]]
-        }
-      },
-      {
-        type = "metric", x = 0, y = 12, width = 12, height = 6
-        properties = {
-          title = "DynamoDB throttle events", region = local.region, stat = "Sum", period = 300
-          metrics = flatten([
-            for t in values(var.dynamodb_table_names) : [
-              ["AWS/DynamoDB", "ReadThrottleEvents", "TableName", t],
-              ["AWS/DynamoDB", "WriteThrottleEvents", "TableName", t],
-            ]
-          ])
-        }
-      },
-      {
-        type = "log", x = 12, y = 12, width = 12, height = 6
-        properties = {
-          title  = "Application errors (latest)"
-          region = local.region
-          query  = "SOURCE '${var.application_log_group_name}' | fields @timestamp, level, event, correlationId, sessionId, connectionId | filter level = 'error' | sort @timestamp desc | limit 50"
-        }
-      },
-    ], local.app_metric_widgets)
-  })
+  dashboard_body = jsonencode({ widgets = concat(local.infra_widgets, [local.errors_widget], local.app_metric_widgets) })
 }
 
 # --------------------------------------------------------------------- CloudTrail

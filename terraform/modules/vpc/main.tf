@@ -2,6 +2,7 @@
 # (Redis). Trust is enforced twice: by route tables here and by the security group chain.
 
 data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
 
 locals {
   az_count = length(var.azs)
@@ -202,6 +203,12 @@ data "aws_iam_policy_document" "flow_logs_assume" {
     principals {
       type        = "Service"
       identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
