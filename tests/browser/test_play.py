@@ -86,3 +86,30 @@ async def test_the_lobby_and_the_room_fit_a_phone(players: list[Player]) -> None
     await expect(status).to_contain_text("Waiting for your friend")
     await phone.shot("room-phone")
     assert await phone.page.evaluate(overflow) <= 0
+
+
+async def test_takeback_draw_by_agreement_and_resignation(players: list[Player]) -> None:
+    alice, bob = players
+    await open_room(alice, bob)
+    await alice.page.check("#tc-takebacks")
+    white, black = await start_game(alice, bob)
+    board = chess.Board()
+    await play(white, black, board, "e2e4", by="click")
+    await white.page.get_by_test_id("takeback").click()
+    board.pop()
+    for p in (white, black):
+        await expect(p.page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())
+    await play(white, black, board, "d2d4", by="drag")
+
+    await black.page.get_by_test_id("offer-draw").click()
+    await expect(white.page.get_by_test_id("draw-banner")).to_contain_text("offers a draw")
+    await white.page.get_by_test_id("accept-draw").click()
+    for p in (white, black):
+        await expect(p.page.get_by_test_id("end-title")).to_have_text("Draw by agreement.")
+
+    await alice.page.get_by_test_id("next-game").click()
+    await bob.page.keyboard.press("Escape")
+    white, black = await start_game(alice, bob)
+    await white.page.get_by_test_id("resign").click()
+    await white.page.get_by_role("button", name="Resign", exact=True).last.click()
+    await expect(black.page.get_by_test_id("end-title")).to_have_text("You won by resignation!")
