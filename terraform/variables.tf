@@ -86,7 +86,7 @@ variable "private_data_subnet_cidrs" {
 }
 
 variable "nat_gateway_mode" {
-  description = "single (one NAT gateway, the seed's choice) or per_az (one per AZ, no single-AZ egress dependency)."
+  description = "single (one NAT gateway, the default) or per_az (one per AZ, no single-AZ egress dependency)."
   type        = string
   default     = "single"
 
@@ -111,7 +111,7 @@ variable "interface_endpoints" {
 }
 
 variable "interface_endpoint_az_count" {
-  description = "Number of AZs each interface endpoint is placed in (the seed's bill: 4 endpoints x 3 AZs)."
+  description = "Number of AZs each interface endpoint is placed in; each endpoint is billed per AZ per hour (4 endpoints x 3 AZs = 12 endpoint-hours an hour)."
   type        = number
   default     = 3
 
@@ -177,7 +177,7 @@ variable "container_image_tag" {
 }
 
 variable "task_cpu" {
-  description = "Fargate task CPU units (256 = 0.25 vCPU, the seed's baseline)."
+  description = "Fargate task CPU units (256 = 0.25 vCPU, the baseline)."
   type        = number
   default     = 256
 
@@ -188,7 +188,7 @@ variable "task_cpu" {
 }
 
 variable "task_memory" {
-  description = "Fargate task memory in MiB (512 is the seed's baseline)."
+  description = "Fargate task memory in MiB (512 is the baseline)."
   type        = number
   default     = 512
 }
@@ -206,13 +206,13 @@ variable "autoscaling_max_capacity" {
 }
 
 variable "redis_node_type" {
-  description = "ElastiCache node type (the seed: cache.t4g.micro)."
+  description = "ElastiCache node type of the primary and its replica."
   type        = string
   default     = "cache.t4g.micro"
 }
 
 variable "video_provider" {
-  description = "Video path: chime (Chime SDK meetings, the seed as built) or webrtc (browser-to-browser with the coturn TURN server)."
+  description = "Video path: chime (Chime SDK meetings) or webrtc (browser-to-browser with the coturn TURN server)."
   type        = string
   default     = "chime"
 

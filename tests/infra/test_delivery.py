@@ -108,7 +108,7 @@ def deploy_steps() -> list[dict[str, Any]]:
     return steps
 
 
-def test_deploy_runs_the_seeds_nine_steps_in_order() -> None:
+def test_deploy_runs_the_nine_steps_in_order() -> None:
     numbered = [s["name"] for s in deploy_steps() if re.match(r"\d\. ", s["name"])]
     assert [int(n.split(".")[0]) for n in numbered] == list(range(1, 10))
     expected = ["checkout", "oidc", "ecr", "main-latest", "config.js", "cloudfront", "task definition",

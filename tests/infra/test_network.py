@@ -1,4 +1,4 @@
-"""The VPC: the seed's CIDRs, three tiers with their own route tables, the SG chain."""
+"""The VPC: the designed CIDRs, three tiers with their own route tables, the SG chain."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import ipaddress
 
 from tests.infra import hcl
 
-SEED_VPC = "10.20.0.0/16"
-SEED_TIERS = {
+DESIGNED_VPC = "10.20.0.0/16"
+DESIGNED_TIERS = {
     "public_subnet_cidrs": ["10.20.0.0/20", "10.20.16.0/20", "10.20.32.0/20"],
     "private_app_subnet_cidrs": ["10.20.48.0/20", "10.20.64.0/20", "10.20.80.0/20"],
     "private_data_subnet_cidrs": ["10.20.96.0/20", "10.20.112.0/20", "10.20.128.0/20"],
@@ -20,13 +20,13 @@ def dev_tfvars() -> dict[str, object]:
         return dict(hcl.hcl2.load(f, serialization_options=hcl._OPTIONS))
 
 
-def test_vpc_is_the_seeds_three_tiers_of_three_20s() -> None:
+def test_vpc_is_three_tiers_of_three_20s_in_10_20() -> None:
     variables = hcl.root().variables
     tfvars = dev_tfvars()
-    assert variables["vpc_cidr"]["default"] == tfvars["vpc_cidr"] == SEED_VPC
-    vpc = ipaddress.ip_network(SEED_VPC)
+    assert variables["vpc_cidr"]["default"] == tfvars["vpc_cidr"] == DESIGNED_VPC
+    vpc = ipaddress.ip_network(DESIGNED_VPC)
     subnets = []
-    for name, cidrs in SEED_TIERS.items():
+    for name, cidrs in DESIGNED_TIERS.items():
         assert variables[name]["default"] == tfvars[name] == cidrs, name
         subnets += [ipaddress.ip_network(c) for c in cidrs]
     assert all(s.prefixlen == 20 and s.subnet_of(vpc) for s in subnets)
@@ -35,7 +35,7 @@ def test_vpc_is_the_seeds_three_tiers_of_three_20s() -> None:
 
 
 def test_cidr_validation_rejects_what_is_not_a_cidr() -> None:
-    for name in ["vpc_cidr", *SEED_TIERS]:
+    for name in ["vpc_cidr", *DESIGNED_TIERS]:
         (validation,) = hcl.root().variables[name]["validation"]
         assert "cidrhost(" in validation["condition"], name
 

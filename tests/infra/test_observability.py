@@ -1,4 +1,4 @@
-"""Monitoring: the seed's alarm table exactly, the budget, the dashboard, logs, CloudTrail."""
+"""Monitoring: the designed alarm table exactly, the budget, the dashboard, logs, CloudTrail."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ OPERATORS = {
     "LessThanOrEqualToThreshold": "<=",
 }
 
-# The seed's table: metric -> (operator, threshold, period s, evaluation periods,
-# treat_missing_data). None: the seed names no value. Where the seed names no
+# The designed alarm table (docs/deploy-aws.md): metric -> (operator, threshold, period s, evaluation periods,
+# treat_missing_data). None: the table names no value. Where it names no
 # missing-data behaviour, CloudWatch's default ("missing") must stand.
-SEED_ALARMS = {
+DESIGNED_ALARMS = {
     "ECS CPU utilisation": ("ecs_cpu", "CPUUtilization", ">=", 75, 300, 1, "missing"),
     "ECS memory utilisation": ("ecs_memory", "MemoryUtilization", ">=", 80, 300, 1, "missing"),
     "ALB 5xx errors": ("alb_5xx", "HTTPCode_Target_5XX_Count", ">=", 5, 300, 1, "missing"),
@@ -59,10 +59,10 @@ def alarm_rows() -> dict[str, dict[str, Any]]:
     return rows
 
 
-def test_alarm_table_equals_the_seeds() -> None:
+def test_alarm_table_equals_the_designed_one() -> None:
     rows = alarm_rows()
-    assert set(rows) == {row[0] for row in SEED_ALARMS.values()}
-    for label, (name, metric, operator, threshold, period, evaluations, missing) in SEED_ALARMS.items():
+    assert set(rows) == {row[0] for row in DESIGNED_ALARMS.values()}
+    for label, (name, metric, operator, threshold, period, evaluations, missing) in DESIGNED_ALARMS.items():
         row = rows[name]
         actual = (
             row.get("metric_name"),
@@ -136,7 +136,7 @@ def test_dashboard_shows_the_eight_app_metrics_in_the_env_namespace() -> None:
     assert hcl.root().locals["metrics_namespace"] == "Chesschat/${title(var.environment)}"
 
 
-def test_application_logs_go_to_the_seeds_log_group_for_30_days() -> None:
+def test_application_logs_go_to_their_log_group_for_30_days() -> None:
     root = hcl.root()
     assert root.locals["application_log_group_name"] == "/ecs/${var.project}/application"
     assert root.variables["project"]["default"] == "chesschat"

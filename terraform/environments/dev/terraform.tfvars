@@ -10,7 +10,7 @@ public_subnet_cidrs       = ["10.20.0.0/20", "10.20.16.0/20", "10.20.32.0/20"]
 private_app_subnet_cidrs  = ["10.20.48.0/20", "10.20.64.0/20", "10.20.80.0/20"]
 private_data_subnet_cidrs = ["10.20.96.0/20", "10.20.112.0/20", "10.20.128.0/20"]
 
-# The seed's cost lesson as settings: one NAT gateway; four interface endpoints in three
+# The fixed-cost trade-offs as settings: one NAT gateway; four interface endpoints in three
 # AZs (12 endpoint-hours per hour). For a quiet dev account, interface_endpoints = [] or
 # interface_endpoint_az_count = 1 cuts most of that line of the bill.
 nat_gateway_mode            = "single"

@@ -1,4 +1,4 @@
-# Alarms (the seed's table, to one SNS topic), the monthly budget, the operations
+# Alarms (the alarm table of docs/deploy-aws.md, to one SNS topic), the monthly budget, the operations
 # dashboard, CloudTrail, and the KMS key that encrypts the topic, the trail, the log
 # groups and the application's secrets.
 
@@ -129,14 +129,14 @@ resource "aws_sns_topic_subscription" "email" {
 }
 
 # ------------------------------------------------------------------------- Alarms
-# The seed's alarm table. Where it names no missing-data behaviour, the CloudWatch
+# The alarm table (docs/deploy-aws.md). Where it names no missing-data behaviour, the CloudWatch
 # default ("missing") stands.
 
 locals {
   ecs_service  = { ClusterName = var.ecs_cluster_name, ServiceName = var.ecs_service_name }
   target_group = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
 
-  # One row per alarm of the seed's table that watches a single metric.
+  # One row per alarm of the table that watches a single metric.
   alarms = {
     ecs_cpu = {
       description        = "ECS CPU utilisation >= 75% for 1 x 5 min."
