@@ -20,21 +20,25 @@ RUN pip install --no-cache-dir . \
 
 FROM python:3.11.11-slim-bookworm AS runtime
 RUN groupadd --system --gid 10001 chesschat \
- && useradd --system --uid 10001 --gid chesschat --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin chesschat
+ && useradd --system --uid 10001 --gid chesschat --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin chesschat \
+ && install -d -o 10001 -g 10001 -m 0750 /var/lib/chesschat
 COPY --from=build /opt/chesschat /opt/chesschat
 ENV PATH=/opt/chesschat/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     CHESSCHAT_HOST=0.0.0.0 \
     CHESSCHAT_PORT=8080 \
-    CHESSCHAT_DATA_DIR=/tmp/chesschat \
+    CHESSCHAT_DATA_DIR=/var/lib/chesschat \
     CHESSCHAT_RECORD_STORE=dynamodb \
     CHESSCHAT_IDENTITY=cognito \
     CHESSCHAT_METRICS=cloudwatch \
     CHESSCHAT_COOKIE_SECURE=true \
     CHESSCHAT_LOG_JSON=true
+# The only writable places when ECS runs the container with a read-only root. Declared
+# here so that Fargate gives each volume the image's ownership and mode.
+VOLUME ["/tmp", "/var/lib/chesschat"]
 USER 10001:10001
-WORKDIR /tmp
+WORKDIR /var/lib/chesschat
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=3).status == 200 else 1)"]

@@ -32,7 +32,7 @@ locals {
       CHESSCHAT_ENV                   = var.environment
       CHESSCHAT_HOST                  = "0.0.0.0"
       CHESSCHAT_PORT                  = tostring(local.container_port)
-      CHESSCHAT_DATA_DIR              = "/tmp/chesschat"
+      CHESSCHAT_DATA_DIR              = "/var/lib/chesschat"
       CHESSCHAT_PUBLIC_URL            = "https://${var.domain_name}"
       CHESSCHAT_COOKIE_SECURE         = "true"
       CHESSCHAT_AWS_REGION            = var.region

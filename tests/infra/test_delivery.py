@@ -169,3 +169,16 @@ def test_terraform_gate_formats_validates_and_runs_the_infra_checks() -> None:
     assert "terraform -chdir=terraform fmt -check -recursive" in runs
     assert "terraform -chdir=terraform validate" in runs
     assert "scripts/test-infra" in runs
+
+
+def test_every_writable_task_volume_is_declared_in_the_image() -> None:
+    # Fargate gives a bind-mount volume the ownership and mode of the image's VOLUME; one
+    # not declared there is root-owned and the non-root app could not write to it.
+    definition = hcl.module("ecs_compute").resource("aws_ecs_task_definition", "this")["container_definitions"]
+    mounted = set(re.findall(r"containerPath\s*=\s*\\?\"([^\"\\]+)", definition))
+    assert mounted
+    (volume,) = [line for line in final_stage() if line.startswith("VOLUME ")]
+    declared = set(re.findall(r"\"([^\"]+)\"", volume))
+    assert mounted <= declared, mounted - declared
+    data_dir = re.search(r"CHESSCHAT_DATA_DIR=(\S+)", " ".join(final_stage()))
+    assert data_dir and data_dir.group(1) in mounted

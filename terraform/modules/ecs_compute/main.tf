@@ -80,8 +80,12 @@ resource "aws_ecs_task_definition" "this" {
       protocol      = "tcp"
     }]
     environment = [for k in sort(keys(var.app_environment)) : { name = k, value = var.app_environment[k] }]
-    # The app writes nothing but /tmp (a scratch volume) with a read-only root.
-    mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    # With a read-only root the app writes only to these task-scoped volumes (declared
+    # as VOLUME in the Dockerfile, so they get the image's ownership).
+    mountPoints = [
+      { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false },
+      { sourceVolume = "data", containerPath = "/var/lib/chesschat", readOnly = false },
+    ]
     healthCheck = {
       command     = ["CMD", "python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${var.container_port}/healthz', timeout=3).status == 200 else 1)"]
       interval    = 30
@@ -101,6 +105,10 @@ resource "aws_ecs_task_definition" "this" {
 
   volume {
     name = "tmp"
+  }
+
+  volume {
+    name = "data"
   }
 
   tags = var.tags
