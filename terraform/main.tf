@@ -45,15 +45,13 @@ locals {
       CHESSCHAT_COGNITO_CLIENT_ID     = module.cognito.client_id
       CHESSCHAT_VIDEO                 = var.video_provider
       CHESSCHAT_METRICS               = "cloudwatch"
-      CHESSCHAT_TURN_URLS             = jsonencode(var.coturn_enabled ? module.coturn[0].turn_urls : [])
+      CHESSCHAT_TURN_URLS             = jsonencode(flatten(module.coturn[*].turn_urls))
     },
-    var.coturn_enabled ? { CHESSCHAT_TURN_SECRET_ARN = module.coturn[0].secret_arn } : {},
+    # Only when the TURN server exists (module.coturn has zero or one instance).
+    { for arn in module.coturn[*].secret_arn : "CHESSCHAT_TURN_SECRET_ARN" => arn },
   )
 
-  app_secret_arns = concat(
-    [module.elasticache.auth_token_secret_arn],
-    var.coturn_enabled ? [module.coturn[0].secret_arn] : [],
-  )
+  app_secret_arns = concat([module.elasticache.auth_token_secret_arn], module.coturn[*].secret_arn)
 }
 
 module "monitoring" {
@@ -222,7 +220,7 @@ module "route53" {
   alb_certificate_validation_options = module.alb.certificate_domain_validation_options
   cdn_certificate_arn                = module.static_edge.certificate_arn
   cdn_certificate_validation_options = module.static_edge.certificate_domain_validation_options
-  turn_record                        = var.coturn_enabled ? { hostname = local.turn_hostname, address = module.coturn[0].public_ip } : null
+  turn_record                        = one([for turn in module.coturn : { hostname = local.turn_hostname, address = turn.public_ip }])
   tags                               = local.tags
 }
 

@@ -80,7 +80,7 @@ output "dynamodb_table_names" {
 
 output "turn_urls" {
   description = "TURN URLs handed to browsers (empty when coturn is off)."
-  value       = var.coturn_enabled ? module.coturn[0].turn_urls : []
+  value       = flatten(module.coturn[*].turn_urls)
 }
 
 output "private_app_subnet_ids" {

@@ -73,7 +73,7 @@ def test_task_role_reads_only_the_apps_own_secrets() -> None:
     assert read["resources"] == "${var.app_secret_arns}"
     secrets = hcl.root().locals["app_secret_arns"]
     assert "module.elasticache.auth_token_secret_arn" in secrets
-    assert "module.coturn[0].secret_arn" in secrets
+    assert "module.coturn[*].secret_arn" in secrets
     assert hcl.root().module_calls["ecs"]["app_secret_arns"] == "${local.app_secret_arns}"
     decrypt = statements["DecryptAppSecrets"]
     assert decrypt["actions"] == ["kms:Decrypt"]
