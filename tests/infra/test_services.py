@@ -226,3 +226,11 @@ def test_task_definition_container_matches_the_image() -> None:
     assert '"chesschat", "serve", "--host", "0.0.0.0", "--port"' in definition
     assert "/healthz" in definition
     assert "readonlyRootFilesystem = true" in definition
+
+
+def test_turn_boot_script_gets_every_template_variable_it_uses() -> None:
+    script = (hcl.MODULES / "coturn" / "user_data.sh.tftpl").read_text(encoding="utf-8")
+    used = set(re.findall(r"\$\{(\w+)\}", script))
+    user_data = hcl.module("coturn").resource("aws_instance", "this")["user_data"]
+    given = set(re.findall(r"(\w+)\s*=", user_data))
+    assert used == given
