@@ -20,6 +20,7 @@ from chesschat.domain.events import (
     ReconnectState,
     RoomClosed,
     RoomSnapshot,
+    TakebackApplied,
     VideoReady,
 )
 from tests.domain.support import settings
@@ -417,3 +418,22 @@ def test_room_reconnect_version_only_increases_across_games() -> None:
         room = r.resign(room, HOST.user_id, now, TTL).room
         versions.append(room.reconnect_version)
     assert versions == sorted(set(versions))
+
+
+def test_room_take_back_tells_who_took_back() -> None:
+    room, board = _started(takebacks=(1, 1))
+    room = _play(room, board, ["e2e4"])
+    t = r.take_back(room, board, HOST.user_id, 2_000, TTL)
+    assert t.events == (TakebackApplied(HOST.user_id),)
+    assert t.room.active_game is not None and t.room.active_game.ply == 0
+
+
+def test_room_paused_game_refuses_moves_resign_and_draws() -> None:
+    _, board, dropped = _dropped()
+    for act in (
+        lambda: r.move(dropped.room, board, HOST.user_id, "b1c3", 11_000, TTL),
+        lambda: r.resign(dropped.room, HOST.user_id, 11_000, TTL),
+        lambda: r.offer_draw(dropped.room, HOST.user_id, 11_000, TTL),
+    ):
+        with pytest.raises(errors.GamePaused):
+            act()
