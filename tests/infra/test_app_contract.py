@@ -1,0 +1,62 @@
+"""The delivery layer and the application agree: tables, metric names, settings."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from types import ModuleType
+
+import pytest
+
+from tests.infra import hcl
+
+
+def app_module(name: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"{name} is not importable; install the application (pip install -e .)")
+
+
+def test_app_creates_the_same_tables_terraform_creates() -> None:
+    app_tables = app_module("chesschat.adapters.records.dynamodb").TABLES
+    # `sessions` serves only the local identity; on AWS identity is Cognito's.
+    app = {
+        name: (
+            {k["AttributeName"]: k["KeyType"] for k in spec["KeySchema"]},
+            {
+                index["IndexName"]: {k["AttributeName"]: k["KeyType"] for k in index["KeySchema"]}
+                for index in spec.get("GlobalSecondaryIndexes", [])
+            },
+        )
+        for name, spec in app_tables.items()
+        if name != "sessions"
+    }
+    terraform = {}
+    for name, table in hcl.module("dynamodb").locals["tables"].items():
+        keys = {table["hash_key"]: "HASH"} | ({table["range_key"]: "RANGE"} if table["range_key"] else {})
+        indexes = {i: {x["hash_key"]: "HASH", x["range_key"]: "RANGE"} for i, x in table["indexes"].items()}
+        terraform[name] = (keys, indexes)
+    assert app == terraform
+
+
+def test_dashboard_shows_the_metrics_the_app_emits() -> None:
+    names = app_module("chesschat.adapters.metrics").NAMES
+    assert list(names) == hcl.module("monitoring").variables["app_metric_names"]["default"]
+
+
+# Settings the Cognito identity adapter reads; they join Settings with that adapter.
+COGNITO_SETTINGS = {"CHESSCHAT_COGNITO_USER_POOL_ID", "CHESSCHAT_COGNITO_CLIENT_ID"}
+
+
+def test_task_and_image_environment_name_only_settings_the_app_reads() -> None:
+    fields = set(app_module("chesschat.settings").Settings.model_fields)
+    environment = hcl.root().locals["app_environment"]
+    names = set(re.findall(r"\b(CHESSCHAT_[A-Z_]+)\b", environment))
+    assert len(names) >= 15
+    names |= set(re.findall(r"\b(CHESSCHAT_[A-Z_]+)=", (hcl.REPO / "Dockerfile").read_text(encoding="utf-8")))
+    unknown = {n for n in names - COGNITO_SETTINGS if n.removeprefix("CHESSCHAT_").lower() not in fields}
+    assert not unknown, f"the task sets settings the app does not have: {unknown}"
