@@ -60,3 +60,12 @@ def test_task_and_image_environment_name_only_settings_the_app_reads() -> None:
     names |= set(re.findall(r"\b(CHESSCHAT_[A-Z_]+)=", (hcl.REPO / "Dockerfile").read_text(encoding="utf-8")))
     unknown = {n for n in names - COGNITO_SETTINGS if n.removeprefix("CHESSCHAT_").lower() not in fields}
     assert not unknown, f"the task sets settings the app does not have: {unknown}"
+
+
+def test_generated_config_js_has_every_key_the_web_client_reads() -> None:
+    static = hcl.REPO / "src" / "chesschat" / "web" / "static" / "js"
+    read = {m for js in static.glob("*.js") for m in re.findall(r"\bconfig\.(\w+)", js.read_text(encoding="utf-8"))}
+    assert read, "the web client reads no deployment setting"
+    deploy = (hcl.REPO / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    written = set(re.findall(r'^\s*"(\w+)":', deploy, flags=re.M))
+    assert read <= written, read - written
