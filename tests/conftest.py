@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 
 from chesschat.adapters.embedded_redis import EmbeddedRedis
-from tests.support import Client, FakeClock, ServerThread, free_port, signup, test_settings
+from tests.support import Client, FakeClock, ServerThread, free_port, signup, settings_for
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +34,25 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def server(clean_redis: str, tmp_path: Path, clock: FakeClock) -> Iterator[ServerThread]:
+def make_server(clean_redis: str, tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., ServerThread]]:
+    """Start app servers with settings overrides; all are stopped after the test."""
+    started: list[ServerThread] = []
+
+    def make(**overrides: Any) -> ServerThread:
+        data_dir = tmp_path / f"server{len(started)}"
+        running = ServerThread(settings_for(clean_redis, data_dir, **overrides), clock).start()
+        started.append(running)
+        return running
+
+    yield make
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
+def server(make_server: Callable[..., ServerThread]) -> ServerThread:
     """The app on a real port with a real Redis and an injected clock."""
-    running = ServerThread(test_settings(clean_redis, tmp_path), clock).start()
-    yield running
-    running.stop()
+    return make_server()
 
 
 @pytest.fixture

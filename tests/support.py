@@ -62,9 +62,16 @@ class ServerThread:
             log_config=None,
             access_log=False,
             lifespan="on",
+            timeout_graceful_shutdown=2,
         )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self.server.serve())
+        self.loop.close()
 
     @property
     def wiring(self) -> Any:
@@ -90,9 +97,21 @@ class ServerThread:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+        if self.thread.is_alive():
+            import io
+
+            import sys
+            import traceback
+
+            stacks = io.StringIO()
+            frame = sys._current_frames()[self.thread.ident]  # type: ignore[index]
+            stacks.write("".join(traceback.format_stack(frame)))
+            for task in asyncio.all_tasks(self.loop):
+                task.print_stack(file=stacks)
+            raise RuntimeError("server did not stop; tasks:\n" + stacks.getvalue())
 
 
-def test_settings(redis_url: str, data_dir: Path, **overrides: Any) -> Settings:
+def settings_for(redis_url: str, data_dir: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "redis_url": redis_url,
         "data_dir": data_dir,

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     default_time_seconds: float = 300.0
     max_time_seconds: float = 3 * 3600.0
     max_increment_seconds: float = 180.0
+    room_update_attempts: int = Field(8, ge=1, description="Optimistic retries before ROOM_UPDATE_CONFLICT.")
 
     # WebSocket limits
     ws_max_frame_bytes: int = Field(16 * 1024, description="Larger frames are answered FRAME_TOO_LARGE and closed.")

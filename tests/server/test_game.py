@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import orjson
 import redis
 
-from tests.support import Client, ServerThread, play
-
-
-async def open_room(a: Client, b: Client) -> str:
-    await a.send({"type": "create_room"})
-    joined = await a.expect("room_joined")
-    code: str = joined["roomCode"]
-    await b.send({"type": "join_room", "roomCode": code.lower()})
-    await b.expect("room_joined")
-    await a.expect("video_ready")
-    return code
-
-
-async def start(host: Client, guest: Client, code: str, **settings: object) -> tuple[Client, Client, dict]:
-    await host.send({"type": "start_game", "roomCode": code, "settings": settings})
-    started = await host.expect("game_started")
-    await guest.expect("game_started")
-    white = host if started["whitePlayerId"] == host.user_id else guest
-    black = guest if white is host else host
-    return white, black, started
+from tests.server.rooms import open_room, start
+from tests.support import Client, ServerThread, play, signup
 
 
 async def test_fools_mate_ends_the_game_for_both_and_queues_its_record(
-    pair: tuple[Client, Client], server: ServerThread
+    make_server: Callable[..., ServerThread],
 ) -> None:
-    a, b = pair
+    server = make_server(finalizer_enabled=False)
+    a = await Client.connect(server.ws_url, signup(server.base_url))
+    b = await Client.connect(server.ws_url, signup(server.base_url))
     code = await open_room(a, b)
     white, black, started = await start(a, b, code)
     assert started["turn"] == "white" and started["timeWhite"] == 300.0

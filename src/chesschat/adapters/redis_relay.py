@@ -15,6 +15,7 @@ import structlog
 from redis.asyncio import Redis
 
 from chesschat.adapters.redis_live import channel_room, room_channel
+from chesschat.workers.loops import stopping
 
 log = structlog.get_logger("chesschat.relay")
 NODE_CHANNEL = "relay_nodes"
@@ -65,7 +66,7 @@ class RedisRelay:
             await asyncio.wait_for(asyncio.shield(future), timeout=10)
 
     async def _run(self) -> None:
-        while True:
+        while not stopping():
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
                 if message is None:
@@ -80,5 +81,7 @@ class RedisRelay:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if stopping():
+                    raise asyncio.CancelledError from None
                 log.exception("relay_read_failed")
                 await asyncio.sleep(0.2)

@@ -34,7 +34,7 @@ from chesschat.services.ports import Clock, Metrics, Video
 from chesschat.settings import Settings
 
 log = structlog.get_logger("chesschat.rooms")
-MAX_ATTEMPTS = 8
+CODE_ATTEMPTS = 8
 CACHE_LIMIT = 20_000
 Change = Callable[[Room, int], Transition | None]
 
@@ -134,7 +134,7 @@ class RoomService:
         cached = None if fresh else self._rooms.get(code)
         room = cached if cached is not None else await self._fetch(code)
         checked = cached is None
-        for _ in range(MAX_ATTEMPTS):
+        for _ in range(self.settings.room_update_attempts):
             now = self.clock.now_ms()
             try:
                 transition = change(room, now)
@@ -177,7 +177,7 @@ class RoomService:
 
     async def create_room(self, player: Player, outlet: Outlet) -> Transition:
         """Issue a fresh code and open its room with ``player`` as host."""
-        for _ in range(MAX_ATTEMPTS):
+        for _ in range(CODE_ATTEMPTS):
             code = new_room_code()
             await self.hub.attach(outlet, code)
             try:
@@ -191,7 +191,7 @@ class RoomService:
 
     async def reserve_code(self, player: Player) -> str:
         """Issue a code whose room opens when someone first joins it."""
-        for _ in range(MAX_ATTEMPTS):
+        for _ in range(CODE_ATTEMPTS):
             code = new_room_code()
             if await self.live.reserve(code, player.user_id, self.ttl_ms):
                 return code

@@ -18,6 +18,7 @@ from chesschat.adapters.redis_live import RedisLive
 from chesschat.domain.errors import DomainError
 from chesschat.services.ports import Clock, Metrics
 from chesschat.services.rooms import RoomService
+from chesschat.workers.loops import stopping
 from chesschat.settings import Settings
 
 log = structlog.get_logger("chesschat.workers")
@@ -32,7 +33,7 @@ async def poll(
     clock: Clock,
     metrics: Metrics,
 ) -> None:
-    while True:
+    while not stopping():
         try:
             for code in await live.due(index, clock.now_ms() / 1000):
                 try:
@@ -45,6 +46,8 @@ async def poll(
         except asyncio.CancelledError:
             raise
         except Exception:
+            if stopping():
+                raise asyncio.CancelledError from None
             metrics.incr("AppErrors")
             log.exception("timer_poll_failed", worker=name)
         await asyncio.sleep(interval_s)

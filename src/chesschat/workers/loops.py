@@ -1,0 +1,16 @@
+"""Helpers for background loops that must survive every error but still stop when asked."""
+
+from __future__ import annotations
+
+import asyncio
+
+
+def stopping() -> bool:
+    """Whether the current task has been asked to stop.
+
+    A cancellation that lands inside redis-py can be absorbed there (it tidies up its
+    connection and returns), so a loop cannot rely on ``CancelledError`` reaching it; it
+    checks this on every turn and in its error handlers.
+    """
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
