@@ -47,9 +47,13 @@ def _code_pattern():  # type: ignore[no-untyped-def]
 
 async def start_game(host: Player, guest: Player, minutes: str = "5") -> tuple[Player, Player]:
     """Start a game; returns (white, black)."""
+    before = await host.page.get_by_test_id("board").get_attribute("data-game") or ""
     await host.page.fill("#tc-minutes", minutes)
     await host.page.get_by_test_id("start-game").click()
+    new_game = "(before) => { const b = document.querySelector('[data-testid=board]');"
+    new_game += " return b.dataset.game && b.dataset.game !== before }"
     for p in (host, guest):
+        await p.page.wait_for_function(new_game, arg=before)
         board = p.page.get_by_test_id("board")
         await expect(board).to_have_attribute("data-fen", chess.STARTING_FEN)
     orientation = await host.page.get_by_test_id("board").get_attribute("data-orientation")

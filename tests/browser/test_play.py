@@ -8,7 +8,7 @@ import chess
 from playwright.async_api import expect
 
 from tests.browser.conftest import Player
-from tests.browser.helpers import open_room, play, remote_video_plays, sign_up, start_game
+from tests.browser.helpers import drag, open_room, play, remote_video_plays, sign_up, start_game
 
 
 async def test_checkmate_by_drag_and_click_with_live_video_then_the_next_game_flags(
@@ -113,3 +113,20 @@ async def test_takeback_draw_by_agreement_and_resignation(players: list[Player])
     await white.page.get_by_test_id("resign").click()
     await white.page.get_by_role("button", name="Resign", exact=True).last.click()
     await expect(black.page.get_by_test_id("end-title")).to_have_text("You won by resignation!")
+
+
+async def test_a_pawn_on_the_last_rank_asks_which_piece(players: list[Player]) -> None:
+    alice, bob = players
+    await open_room(alice, bob)
+    white, black = await start_game(alice, bob)
+    board = chess.Board()
+    for uci in ("a2a4", "b7b5", "a4b5", "a7a6", "b5a6", "c8b7", "a6b7", "b8c6"):
+        mover, other = (white, black) if board.turn == chess.WHITE else (black, white)
+        await play(mover, other, board, uci, by="click")
+    await drag(white.page, "b7a8")
+    knight = white.page.locator('.promotion-dialog-button-group[data-piece="wn"]')
+    await knight.click()
+    board.push_uci("b7a8n")
+    for p in (white, black):
+        await expect(p.page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())
+    await expect(black.page.get_by_test_id("move-list")).to_contain_text("bxa8=N")

@@ -200,6 +200,7 @@ export function roomView(main, app, rawCode) {
       moves: g.moves ?? previous?.moves ?? [],
     }
     if (g.settings) s.lastSettings = g.settings
+    if (g.gameId) el.boardBox.dataset.game = g.gameId
     s.clock = clockSnapshot(g, { running: !s.ended })
     if (sound) app.sounds.play(sound)
     drawBoard(animate)
