@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,16 @@ from websockets.asyncio.client import ClientConnection
 
 from chesschat.settings import Settings
 from chesschat.web.app import create_app
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Poll ``condition`` until it holds or the deadline passes; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
 
 
 def free_port() -> int:
@@ -85,6 +95,10 @@ class ServerThread:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.settings.port}/ws"
 
+    def run(self, coro: Any) -> Any:
+        """Run a coroutine on the server's own event loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=15)
+
     def start(self) -> ServerThread:
         self.thread.start()
         deadline = time.monotonic() + 15
@@ -136,8 +150,10 @@ def signup(base_url: str, username: str | None = None, password: str = "correct 
 class Client:
     """A scripted player on a real WebSocket."""
 
-    def __init__(self, ws: ClientConnection, user: dict[str, Any]) -> None:
+    def __init__(self, ws: ClientConnection, account: dict[str, Any]) -> None:
         self.ws = ws
+        self.account = account
+        user = account["user"]
         self.user = user
         self.user_id: str = user["user_id"]
         self.seen: list[dict[str, Any]] = []
@@ -145,7 +161,7 @@ class Client:
     @classmethod
     async def connect(cls, ws_url: str, account: dict[str, Any]) -> Client:
         ws = await websockets.connect(f"{ws_url}?token={account['token']}", max_size=None)
-        return cls(ws, account["user"])
+        return cls(ws, account)
 
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send(orjson.dumps(frame).decode())
