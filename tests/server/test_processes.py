@@ -1,0 +1,102 @@
+"""Several `chesschat serve` processes on one Redis: any process serves any player."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server.rooms import open_room, start
+from tests.support import Client, eventually, free_port, play, signup
+
+
+class Process:
+    def __init__(self, redis_url: str, data_dir: Path) -> None:
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "CHESSCHAT_REDIS_URL": redis_url,
+            "CHESSCHAT_DATA_DIR": str(data_dir),
+            "CHESSCHAT_PORT": str(self.port),
+            "CHESSCHAT_LOG_LEVEL": "warning",
+        }
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "chesschat.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL
+        )
+        assert eventually(self._healthy, timeout=30), "server process did not start"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.base_url}/healthz", timeout=0.5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def kill(self) -> None:
+        self.popen.send_signal(signal.SIGKILL)
+        self.popen.wait()
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            self.popen.wait(timeout=15)
+
+
+@pytest.fixture
+def processes(clean_redis: str, tmp_path: Path) -> Iterator[tuple[Process, Process]]:
+    first, second = Process(clean_redis, tmp_path), Process(clean_redis, tmp_path)
+    yield first, second
+    first.stop()
+    second.stop()
+
+
+async def test_players_on_two_processes_play_a_whole_game(processes: tuple[Process, Process]) -> None:
+    one, two = processes
+    a = await Client.connect(one.ws_url, signup(one.base_url))
+    b = await Client.connect(two.ws_url, signup(two.base_url))
+    code = await open_room(a, b)
+    white, black, _ = await start(a, b, code)
+    await play(white, black, code, ["e2e4", "e7e5", "f1c4", "b8c6", "d1h5", "g8f6"])
+    await white.send({"type": "make_move", "roomCode": code, "move": "h5f7"})
+    for player in (white, black):
+        ended = await player.expect("game_ended")
+        assert ended["result"] == "checkmate" and ended["winner"] == white.user_id
+    await a.send({"type": "signal", "roomCode": code, "data": {"sdp": "offer"}})
+    relayed = await b.expect("signal")
+    assert relayed["from"] == a.user_id and relayed["data"] == {"sdp": "offer"}
+
+
+async def test_a_killed_process_loses_nothing_and_its_player_continues_on_the_other(
+    processes: tuple[Process, Process],
+) -> None:
+    one, two = processes
+    a_account, b_account = signup(one.base_url), signup(two.base_url)
+    a = await Client.connect(one.ws_url, a_account)
+    b = await Client.connect(two.ws_url, b_account)
+    code = await open_room(a, b)
+    white, black, _ = await start(a, b, code)
+    await play(white, black, code, ["f2f3", "e7e5"])
+    one.kill()  # a's process dies mid-game, with no chance to say goodbye
+    a2 = await Client.connect(two.ws_url, a_account)
+    await a2.send({"type": "join_room", "roomCode": code})
+    joined = await a2.expect("room_joined")
+    assert joined["activeGame"]["moves"] == ["f2f3", "e7e5"]
+    white2, black2 = (a2, b) if white is a else (b, a2)
+    await play(white2, black2, code, ["g2g4"])
+    await black2.send({"type": "make_move", "roomCode": code, "move": "d8h4"})
+    for player in (white2, black2):
+        ended = await player.expect("game_ended")
+        assert ended["result"] == "checkmate" and ended["winner"] == black2.user_id
