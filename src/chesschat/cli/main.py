@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from chesschat import bench
 from chesschat.cli import ops
 from chesschat.settings import load_settings
 
@@ -25,6 +26,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(**overrides)
     configure_logging(settings.log_level, settings.log_json)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    bench.raise_fd_limit()
     embedded = None
     if not settings.redis_url:
         embedded = EmbeddedRedis(settings.data_dir)
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, help="port (default 8000; CHESSCHAT_PORT)")
     serve.set_defaults(run=_serve)
     ops.register(sub)
+    bench.register(sub)
     args = parser.parse_args(argv)
     return int(args.run(args))
 
