@@ -20,6 +20,7 @@ import json
 import os
 import random
 import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -60,7 +61,7 @@ def summary(values: list[float]) -> dict[str, float]:
 
 
 def raise_fd_limit() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
@@ -88,7 +89,7 @@ def spawned(processes: int) -> Any:
     urls: list[str] = []
     try:
         for _ in range(processes):
-            with contextlib.closing(__import__("socket").socket()) as s:
+            with contextlib.closing(socket.socket()) as s:
                 s.bind(("127.0.0.1", 0))
                 port = s.getsockname()[1]
             env = {
@@ -98,9 +99,8 @@ def spawned(processes: int) -> Any:
                 "CHESSCHAT_PORT": str(port),
                 "CHESSCHAT_LOG_LEVEL": "warning",
             }
-            servers.append(
-                subprocess.Popen([sys.executable, "-m", "chesschat.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL)
-            )
+            command = [sys.executable, "-m", "chesschat.cli.main", "serve"]
+            servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL))
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
             deadline = time.monotonic() + 30
