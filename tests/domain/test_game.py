@@ -63,21 +63,24 @@ def _finish(game: g.Game, then: dict[str, Any]) -> g.Game:
     return flagged
 
 
-@pytest.mark.parametrize("case", ENDINGS, ids=[case["name"] for case in ENDINGS])
-def test_game_ends_as_the_fixture_says(case: dict[str, Any]) -> None:
+def _play_to_the_end(case: dict[str, Any]) -> tuple[g.Game, chess.Board]:
+    """Play the fixture: automatic endings happen on the last move and not one move earlier."""
     game, board = start(settings(case.get("seconds", 300) * 1000))
     moves = words(case["moves"])
     automatic = "then" not in case
     game = play(game, board, moves[:-1] if automatic else moves)
     assert game.result is None, f"ended early: {game.result}"
-    if automatic:
-        game, played = g.apply_move(
-            game, board, game.player_to_move, moves[-1], len(moves) * STEP_MS
-        )
-        assert played is not None
-    else:
-        game = _finish(game, case["then"])
+    if not automatic:
+        return _finish(game, case["then"]), board
+    game, played = g.apply_move(game, board, game.player_to_move, moves[-1], len(moves) * STEP_MS)
+    assert played is not None
+    return game, board
 
+
+@pytest.mark.parametrize("case", ENDINGS, ids=[case["name"] for case in ENDINGS])
+def test_game_ends_as_the_fixture_says(case: dict[str, Any]) -> None:
+    game, _ = _play_to_the_end(case)
+    moves = words(case["moves"])
     assert game.result is not None
     assert game.result.reason.value == case["reason"]
     winner = None if case["winner"] == "draw" else case["winner"]
@@ -105,13 +108,7 @@ def test_game_ends_as_the_fixture_says(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", ENDINGS, ids=[case["name"] for case in ENDINGS])
 def test_game_ended_accepts_no_move_and_no_action(case: dict[str, Any]) -> None:
-    game, board = start(settings(case.get("seconds", 300) * 1000))
-    moves = words(case["moves"])
-    game = play(game, board, moves[:-1]) if "then" not in case else play(game, board, moves)
-    if "then" in case:
-        game = _finish(game, case["then"])
-    else:
-        game, _ = g.apply_move(game, board, game.player_to_move, moves[-1], len(moves) * STEP_MS)
+    game, board = _play_to_the_end(case)
     later = 10_000_000
     for user in (WHITE, BLACK):
         for text in ("e2e4", "e7e5", "g1f3", "g8f6"):
