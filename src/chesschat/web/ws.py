@@ -35,29 +35,41 @@ TOUCH_EVERY_S = 300
 
 
 class TokenBucket:
-    """``rate`` frames per second sustained, bursts of ``burst``."""
+    """``rate`` frames per second sustained, bursts of ``burst``.
 
-    __slots__ = ("burst", "rate", "stamp", "tokens")
+    Refused frames are counted too, draining at the same rate: a client that keeps
+    sending once refused has more than ``burst`` of them outstanding and is a flood.
+    """
+
+    __slots__ = ("burst", "rate", "refused", "stamp", "tokens")
 
     def __init__(self, rate: float, burst: int) -> None:
         self.rate, self.burst = rate, burst
         self.tokens = float(burst)
+        self.refused = 0.0
         self.stamp = time.monotonic()
 
     def take(self) -> bool:
         now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        earned = (now - self.stamp) * self.rate
         self.stamp = now
+        self.tokens = min(self.burst, self.tokens + earned)
+        self.refused = max(0.0, self.refused - earned)
         if self.tokens >= 1:
             self.tokens -= 1
             return True
+        self.refused += 1
         return False
+
+    @property
+    def flooding(self) -> bool:
+        return self.refused > self.burst
 
 
 class Connection:
     """One open socket of one user (the hub's outlet)."""
 
-    __slots__ = ("bucket", "connection_id", "player", "refused", "room_code", "touched", "user_id", "ws")
+    __slots__ = ("bucket", "connection_id", "player", "room_code", "touched", "user_id", "ws")
 
     def __init__(self, ws: WebSocket, player: Player, bucket: TokenBucket) -> None:
         self.ws = ws
@@ -66,7 +78,6 @@ class Connection:
         self.connection_id = str(uuid.uuid4())
         self.room_code: str | None = None
         self.bucket = bucket
-        self.refused = 0
         self.touched = time.monotonic()
 
     async def send_text(self, text: str) -> None:
@@ -83,8 +94,7 @@ def _token(ws: WebSocket, cookie_name: str) -> str | None:
     return ws.query_params.get("token") or ws.cookies.get(cookie_name)
 
 
-async def endpoint(ws: WebSocket) -> None:
-    wiring: Wiring = ws.app.state.wiring
+async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
     settings = wiring.settings
     token = _token(ws, settings.cookie_name)
     account = wiring.identity.authenticate(token)
@@ -137,14 +147,12 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
         await conn.ws.close(CLOSE_TOO_LARGE, "Frame too large")
         return False
     if not conn.bucket.take():
-        conn.refused += 1
-        if conn.refused > settings.ws_rate_burst:
+        if conn.bucket.flooding:
             bound.warning("ws_flood_closed")
             await conn.ws.close(CLOSE_POLICY, "Rate limit exceeded")
             return False
         await conn.send(error_frame("RATE_LIMITED"))
         return True
-    conn.refused = 0
     parsed = inbound.parse(text)
     if isinstance(parsed, inbound.Rejection):
         await conn.send(error_frame(parsed.code, parsed.message))
