@@ -8,7 +8,7 @@ import pytest
 import redis
 
 from chesschat.adapters.embedded_redis import EmbeddedRedis
-from tests.support import Client, FakeClock, ServerThread, free_port, signup, settings_for
+from tests.support import Client, FakeClock, ServerThread, free_port, settings_for, signup
 
 
 @pytest.fixture(scope="session")

@@ -113,7 +113,6 @@ class ServerThread:
         self.thread.join(timeout=15)
         if self.thread.is_alive():
             import io
-
             import sys
             import traceback
 

@@ -137,7 +137,7 @@ async def test_a_game_before_both_sides_moved_is_aborted_on_time(server: ServerT
     a = await Client.connect(server.ws_url, signup(server.base_url))
     b = await Client.connect(server.ws_url, signup(server.base_url))
     code = await open_room(a, b)
-    white, black, _ = await start(a, b, code, timeWhiteSeconds=10, timeBlackSeconds=10)
+    _, black, _ = await start(a, b, code, timeWhiteSeconds=10, timeBlackSeconds=10)
     clock.advance(10_000)
     ended = await black.expect("game_ended")
     assert ended["result"] == "aborted" and ended["outcome"] == "*"

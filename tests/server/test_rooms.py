@@ -86,7 +86,7 @@ async def test_activity_slides_the_room_expiry_in_step_with_its_index(
     code = await open_room(a, b)
     client = redis.Redis.from_url(clean_redis)
     clock.advance(600_000)
-    white, _, _ = await start(a, b, code)
+    await start(a, b, code)
     room = orjson.loads(client.get(room_key(code)) or b"{}")
     assert room["expires_at_ms"] == clock.now_ms() + 3_600_000
     assert client.zscore("room_expiries", code) == room["expires_at_ms"] / 1000

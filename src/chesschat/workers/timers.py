@@ -18,8 +18,8 @@ from chesschat.adapters.redis_live import RedisLive
 from chesschat.domain.errors import DomainError
 from chesschat.services.ports import Clock, Metrics
 from chesschat.services.rooms import RoomService
-from chesschat.workers.loops import stopping
 from chesschat.settings import Settings
+from chesschat.workers.loops import stopping
 
 log = structlog.get_logger("chesschat.workers")
 
