@@ -240,7 +240,7 @@ def test_room_check_flag_ends_the_game_with_no_move() -> None:
 
 
 def test_room_expire_ends_the_game_as_room_expired_and_closes() -> None:
-    room, board = _started()
+    room, board = _started(white_ms=3 * TTL)
     room = _play(room, board, ["e2e4", "e7e5"])
     assert r.expire(room, room.expires_at_ms - 1) is None
     t = r.expire(room, room.expires_at_ms)
@@ -249,6 +249,15 @@ def test_room_expire_ends_the_game_as_room_expired_and_closes() -> None:
     assert t.room.status == "teardown"
     assert t.finished[0]["result"] == "room_expired"
     assert t.finished[0]["winner"] == "draw"
+
+
+def test_room_expire_after_a_missed_flag_records_the_timeout() -> None:
+    room, board = _started()
+    room = _play(room, board, ["e2e4", "e7e5"])
+    t = r.expire(room, room.expires_at_ms)
+    assert t is not None
+    assert t.finished[0]["result"] == "timeout"
+    assert t.finished[0]["winner"] == GUEST.user_id
 
 
 def test_room_activity_slides_the_expiry() -> None:
@@ -324,11 +333,6 @@ def test_room_rejoin_after_the_deadline_raises_reconnect_window_expired() -> Non
         r.join(dropped.room, GUEST, "conn-guest-2", 10_000 + GRACE + 1, TTL)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="join accepts a rejoin at the deadline (now > deadline) while expire_grace "
-    "forfeits at the same instant (deadline <= now)",
-)
 def test_room_rejoin_and_grace_expiry_agree_at_the_deadline() -> None:
     _, _, dropped = _dropped(now=10_000)
     deadline = 10_000 + GRACE

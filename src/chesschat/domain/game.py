@@ -506,7 +506,7 @@ def _iso(ms: int) -> str:
 
 
 def pgn(game: Game, white_name: str, black_name: str, site: str = "ChessChat") -> str:
-    """The whole game as PGN with the Seven Tag Roster, clocks and the ending."""
+    """The whole game as PGN: the Seven Tag Roster, time control, and how it ended."""
     record = chess.pgn.Game()
     started = dt.datetime.fromtimestamp(game.started_at_ms / 1000, tz=dt.UTC)
     result = game.result.outcome if game.result else "*"

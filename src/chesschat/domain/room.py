@@ -166,7 +166,7 @@ def join(room: Room, player: Player, connection_id: str, now_ms: int, ttl_ms: in
             (ParticipantJoined(player.user_id), RoomSnapshot(), VideoReady(None)),
         )
     deadline = room.grace_deadline(player.user_id)
-    if deadline is not None and now_ms > deadline:
+    if deadline is not None and now_ms >= deadline:
         raise errors.ReconnectWindowExpired()
     seat = replace(
         seat,
@@ -369,6 +369,9 @@ def cancel_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transitio
 
 def take_back(room: Room, board: chess.Board, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
+    flagged = g.flag(game, now_ms)
+    if flagged is not None:  # too late: the game already ended on time
+        return _after_game_change(room, flagged, [], now_ms, ttl_ms)
     updated = g.take_back(game, board, user_id, now_ms)
     return _after_game_change(room, updated, [TakebackApplied(user_id)], now_ms, ttl_ms)
 
@@ -407,7 +410,8 @@ def expire(room: Room, now_ms: int) -> Transition | None:
     events: tuple[Event, ...] = ()
     finished: tuple[dict[str, Any], ...] = ()
     if room.active_game is not None:
-        room, events, finished = _finish(room, g.expire(room.active_game, now_ms))
+        ended = g.flag(room.active_game, now_ms) or g.expire(room.active_game, now_ms)
+        room, events, finished = _finish(room, ended)
     return _close(room, "expired", events, finished)
 
 
