@@ -1,7 +1,18 @@
-"""The application metrics (the seed's eight), exposed for Prometheus on ``/metrics``."""
+"""The application metrics (the seed's eight).
+
+Always exposed for Prometheus on ``/metrics``. With ``CHESSCHAT_METRICS=cloudwatch`` each
+count is also written to stdout as a CloudWatch Embedded Metric Format record in the
+namespace ``Chesschat/<Env>``; the ECS log driver ships stdout to CloudWatch Logs, which
+turns the records into metrics with no API call and no extra IAM permission.
+"""
 
 from __future__ import annotations
 
+import sys
+import time
+from typing import TextIO
+
+import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 NAMES = (
@@ -32,3 +43,28 @@ class PrometheusMetrics:
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class CloudWatchMetrics(PrometheusMetrics):
+    def __init__(self, env: str, out: TextIO | None = None) -> None:
+        super().__init__()
+        self.namespace = f"Chesschat/{env.capitalize()}"
+        self.out = out or sys.stdout
+
+    def incr(self, name: str, value: int = 1) -> None:
+        super().incr(name, value)
+        record = {
+            "_aws": {
+                "Timestamp": int(time.time() * 1000),
+                "CloudWatchMetrics": [
+                    {"Namespace": self.namespace, "Dimensions": [[]], "Metrics": [{"Name": name, "Unit": "Count"}]}
+                ],
+            },
+            name: value,
+        }
+        self.out.write(orjson.dumps(record).decode() + "\n")
+        self.out.flush()
+
+
+def metrics_for(kind: str, env: str) -> PrometheusMetrics:
+    return CloudWatchMetrics(env) if kind == "cloudwatch" else PrometheusMetrics()

@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from chesschat.adapters import aws
-from chesschat.adapters.metrics import PrometheusMetrics
+from chesschat.adapters.metrics import PrometheusMetrics, metrics_for
 from chesschat.adapters.records import open_store
 from chesschat.adapters.redis_live import RedisLive, connect
 from chesschat.adapters.redis_relay import RedisRelay
@@ -57,14 +57,28 @@ def _turn_secret(settings: Settings) -> str | None:
     return aws.secret_value(settings.turn_secret_arn, settings.aws_region)
 
 
+UNAVAILABLE = {
+    ("identity", "cognito"): "Cognito sign-in is not part of this version; use CHESSCHAT_IDENTITY=local.",
+    ("video", "chime"): "Chime video is not part of this version; use CHESSCHAT_VIDEO=webrtc (with coturn).",
+}
+
+
+def refuse_unavailable(settings: Settings) -> None:
+    """Fail at start, clearly, rather than run with a mode that is not there."""
+    for (field_name, value), message in UNAVAILABLE.items():
+        if getattr(settings, field_name) == value:
+            raise SystemExit(f"CHESSCHAT_{field_name.upper()}={value}: {message}")
+
+
 def build(settings: Settings, clock: Clock | None = None) -> Wiring:
+    refuse_unavailable(settings)
     clock = clock or SystemClock()
     client = connect(settings)
     live = RedisLive(client)
     hub = Hub()
     relay = RedisRelay(client, hub.deliver)
     hub.relay = relay
-    metrics = PrometheusMetrics()
+    metrics = metrics_for(settings.metrics, settings.env)
     store = open_store(settings)
     records = Records(store)
     identity = LocalIdentity(store, settings.session_ttl_seconds)

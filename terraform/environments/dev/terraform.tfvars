@@ -36,7 +36,7 @@ desired_count            = 1
 autoscaling_max_capacity = 4
 redis_node_type          = "cache.t4g.micro"
 
-video_provider = "chime"
+video_provider = "webrtc"
 coturn_enabled = false
 
 github_owner                = "chesschat" # EXAMPLE: your GitHub organisation or user

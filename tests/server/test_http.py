@@ -1,0 +1,122 @@
+"""Accounts, health, metrics and logs over real HTTP."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from chesschat.adapters.metrics import CloudWatchMetrics
+from chesschat.web.app import create_app
+from tests.server.rooms import open_room, start
+from tests.support import Client, ServerThread, play, settings_for, signup
+
+
+def test_signup_login_me_logout(server: ServerThread) -> None:
+    base = server.base_url
+    created = httpx.post(f"{base}/api/auth/signup", json={"username": "Magnus", "password": "correct horse"})
+    assert created.status_code == 201
+    assert created.json()["user"]["username"] == "magnus"
+    cookie = created.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    again = httpx.post(f"{base}/api/auth/signup", json={"username": "MAGNUS", "password": "another one"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "CONFLICT"
+    wrong = httpx.post(f"{base}/api/auth/login", json={"username": "magnus", "password": "wrong horse"})
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "INVALID_CREDENTIALS"
+    login = httpx.post(f"{base}/api/auth/login", json={"username": "magnus", "password": "correct horse"})
+    token = login.json()["token"]
+    me = httpx.get(f"{base}/api/me", headers={"authorization": f"Bearer {token}"}).json()
+    assert me["user"]["username"] == "magnus" and me["needs_username"] is False
+    assert {"wins", "losses", "draws", "total_games"} <= set(me["user"])
+    with httpx.Client(base_url=base) as browser:
+        browser.post("/api/auth/login", json={"username": "magnus", "password": "correct horse"})
+        assert browser.get("/api/me").status_code == 200
+        browser.post("/api/auth/logout")
+        assert browser.get("/api/me").status_code == 401
+    assert httpx.get(f"{base}/api/me", headers={"authorization": "Bearer forged"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"username": "ab", "password": "long enough"}, {"username": "ok_name", "password": "short"}, {"username": 3}],
+)
+def test_bad_signups_are_refused_with_a_readable_error(server: ServerThread, body: dict[str, object]) -> None:
+    response = httpx.post(f"{server.base_url}/api/auth/signup", json=body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "INVALID_PAYLOAD" and error["message"]
+
+
+def test_repeated_failed_logins_are_throttled(server: ServerThread) -> None:
+    signup(server.base_url, "target")
+    statuses = [
+        httpx.post(f"{server.base_url}/api/auth/login", json={"username": "target", "password": f"guess {i}"}).status_code
+        for i in range(server.settings.login_failures_per_minute + 2)
+    ]
+    assert statuses[0] == 401 and statuses[-1] == 429
+
+
+def test_health_readiness_and_correlation_ids(server: ServerThread) -> None:
+    assert httpx.get(f"{server.base_url}/healthz").json() == {"status": "ok"}
+    ready = httpx.get(f"{server.base_url}/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    echoed = httpx.get(f"{server.base_url}/healthz", headers={"x-correlation-id": "trace-123"})
+    assert echoed.headers["x-correlation-id"] == "trace-123"
+    generated = httpx.get(f"{server.base_url}/healthz").headers["x-correlation-id"]
+    assert len(generated) == 36
+    hostile = httpx.get(f"{server.base_url}/healthz", headers={"x-correlation-id": "x" * 500})
+    assert hostile.headers["x-correlation-id"] != "x" * 500
+
+
+async def test_a_token_in_the_socket_url_never_reaches_the_logs(
+    server: ServerThread, capfd: pytest.CaptureFixture[str]
+) -> None:
+    account = signup(server.base_url)
+    client = await Client.connect(server.ws_url, account)
+    await client.send({"type": "heartbeat"})
+    await client.expect("heartbeat_ack")
+    httpx.get(f"{server.base_url}/healthz?token={account['token']}")
+    await client.close()
+    out, err = capfd.readouterr()
+    assert "ws_connected" in out and "http_request" in out
+    assert account["token"] not in out + err
+
+
+async def test_metrics_count_connections_and_games(server: ServerThread) -> None:
+    a = await Client.connect(server.ws_url, signup(server.base_url))
+    b = await Client.connect(server.ws_url, signup(server.base_url))
+    code = await open_room(a, b)
+    white, black, _ = await start(a, b, code)
+    await play(white, black, code, ["e2e4"])
+    await white.send({"type": "resign", "roomCode": code})
+    await black.expect("game_ended")
+    text = httpx.get(f"{server.base_url}/metrics").text
+    samples = {
+        line.split()[0]: float(line.split()[1]) for line in text.splitlines() if line and not line.startswith("#")
+    }
+    assert samples["WsConnectionsOpened_total"] >= 2
+    assert samples["GamesStarted_total"] == 1 and samples["GamesEnded_total"] == 1
+    for name in ("GamePersistSucceeded", "GamePersistRetried", "GamePersistFailed", "AppErrors", "WsConnectionsClosed"):
+        assert f"{name}_total" in samples
+
+
+def test_cloudwatch_metrics_are_embedded_metric_format_records() -> None:
+    out = io.StringIO()
+    metrics = CloudWatchMetrics("dev", out)
+    metrics.incr("GamesEnded", 2)
+    record = orjson.loads(out.getvalue())
+    directive = record["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Namespace"] == "Chesschat/Dev"
+    assert directive["Metrics"] == [{"Name": "GamesEnded", "Unit": "Count"}]
+    assert record["GamesEnded"] == 2
+    assert metrics.value("GamesEnded") == 2
+
+
+@pytest.mark.parametrize(("field", "value"), [("identity", "cognito"), ("video", "chime")])
+def test_modes_this_version_lacks_are_refused_at_start(tmp_path: Path, field: str, value: str) -> None:
+    settings = settings_for("redis://127.0.0.1:1/0", tmp_path, **{field: value})
+    with pytest.raises(SystemExit, match=f"CHESSCHAT_{field.upper()}={value}"):
+        create_app(settings)
