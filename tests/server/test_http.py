@@ -52,8 +52,9 @@ def test_bad_signups_are_refused_with_a_readable_error(server: ServerThread, bod
 
 def test_repeated_failed_logins_are_throttled(server: ServerThread) -> None:
     signup(server.base_url, "target")
+    url = f"{server.base_url}/api/auth/login"
     statuses = [
-        httpx.post(f"{server.base_url}/api/auth/login", json={"username": "target", "password": f"guess {i}"}).status_code
+        httpx.post(url, json={"username": "target", "password": f"guess {i}"}).status_code
         for i in range(server.settings.login_failures_per_minute + 2)
     ]
     assert statuses[0] == 401 and statuses[-1] == 429
