@@ -75,6 +75,14 @@ def dead_letter_entry(job: bytes, error: str, attempts: int, worker_id: str) -> 
     return orjson.dumps(entry)
 
 
+def _reraise_cancellation() -> None:
+    """redis-py may turn a cancellation that lands mid-command into a connection error;
+    a stopping worker must still stop."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class Finalizer:
     def __init__(self, redis: aioredis.Redis, records: Records, metrics: Metrics, settings: Settings) -> None:
         self.queue = FinalizationQueue(redis, new_worker_id())
@@ -123,8 +131,10 @@ class Finalizer:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                _reraise_cancellation()
                 self.metrics.incr("AppErrors")
                 log.exception("finalizer_housekeeping_failed", workerId=self.worker_id)
+            _reraise_cancellation()
             await asyncio.sleep(interval_s)
 
     async def _renew(self) -> None:
@@ -138,6 +148,7 @@ class Finalizer:
     async def _slot(self) -> None:
         failures = 0
         while True:
+            _reraise_cancellation()
             try:
                 job = await self.queue.take(self.settings.finalizer_block_seconds)
                 failures = 0
@@ -146,6 +157,7 @@ class Finalizer:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                _reraise_cancellation()
                 # Redis unreachable or a bug: the job (if any) stays in our processing list
                 # and returns to the queue when this worker stops or dies.
                 failures += 1

@@ -145,9 +145,9 @@ def _cancel_reasons(exc: ClientError) -> list[str]:
 class DynamoRecords:
     def __init__(self, prefix: str, region: str, endpoint_url: str | None = None) -> None:
         self.prefix = prefix
-        config = Config(
-            retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10
-        )
+        # Few SDK retries: the finalization worker has its own backoff, and a request
+        # handler should answer soon rather than hang on a store that is down.
+        config = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=1, read_timeout=10)
         self.client = boto3.session.Session().client(
             "dynamodb", region_name=region, endpoint_url=endpoint_url, config=config
         )

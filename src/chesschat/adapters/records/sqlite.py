@@ -147,6 +147,10 @@ class SQLiteRecords:
             return self._db().execute(sql, args).fetchall()
 
     def _migrate(self) -> None:
+        # Read first: a process that starts while another holds the write lock (the schema
+        # being current) must not need that lock.
+        if self._read("PRAGMA user_version", ())[0][0] >= len(MIGRATIONS):
+            return
         with self._write() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):

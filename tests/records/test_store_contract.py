@@ -1,0 +1,139 @@
+"""The record-store contract: every case runs against SQLite and against DynamoDB (moto)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from chesschat.services.records import (
+    Cursor,
+    Records,
+    RecordStore,
+    StatChange,
+    UnknownPlayer,
+    UsernameTaken,
+    stat_changes,
+)
+from tests.records.games import START_MS, expected_stats, finished_game, stats_of
+
+
+def two_players(store: RecordStore) -> tuple[str, str]:
+    return store.create_user("white.p", "", "h").user_id, store.create_user("black.p", "", "h").user_id
+
+
+def test_store_accounts_are_unique_by_lowercased_name_and_found_both_ways(store: RecordStore) -> None:
+    created = store.create_user("Magnus", "m@example.com", "hash-1")
+    with pytest.raises(UsernameTaken):
+        store.create_user("magnus", "", "hash-2")
+    assert store.user(created.user_id) == created
+    assert store.user_by_username("MAGNUS") == created
+    assert store.user_by_username("nobody") is None
+    assert (created.total_games, created.wins, created.losses, created.draws) == (0, 0, 0, 0)
+
+
+def test_store_login_updates_and_sessions_expire(store: RecordStore) -> None:
+    user = store.create_user("anna", "", "old")
+    store.set_password_hash(user.user_id, "new")
+    store.touch_login(user.user_id)
+    reread = store.user(user.user_id)
+    assert reread is not None and reread.password_hash == "new" and reread.last_login_at
+    now = time.time()
+    store.add_session("live", user.user_id, now + 60)
+    store.add_session("stale", user.user_id, now - 1)
+    assert store.session_user("live", now) == user.user_id
+    assert store.session_user("stale", now) is None
+    store.drop_session("live")
+    assert store.session_user("live", now) is None
+
+
+def test_store_puts_a_game_and_reads_it_back_whole(store: RecordStore) -> None:
+    white, black = two_players(store)
+    record = finished_game(white, black, "white_wins", plies=12)
+    assert store.record_game(record, stat_changes(record)) is True
+    assert store.game(record["game_id"]) == record
+    assert store.game("no-such-game") is None
+
+
+@pytest.mark.parametrize("ending", ["white_wins", "black_wins", "draw", "aborted"])
+def test_store_counts_each_ending_in_both_players_stats(store: RecordStore, ending: str) -> None:
+    white, black = two_players(store)
+    record = finished_game(white, black, ending)  # type: ignore[arg-type]
+    store.record_game(record, stat_changes(record))
+    expected = expected_stats([record])
+    assert stats_of(store, white) == expected[white]
+    assert stats_of(store, black) == expected[black]
+    assert store.game(record["game_id"]) is not None  # aborted games are kept too
+
+
+def test_store_replay_changes_nothing_and_reports_it(store: RecordStore) -> None:
+    white, black = two_players(store)
+    record = finished_game(white, black, "black_wins")
+    assert store.record_game(record, stat_changes(record)) is True
+    assert store.record_game(record, stat_changes(record)) is False
+    assert stats_of(store, black) == {"wins": 1, "total_games": 1}
+    assert stats_of(store, white) == {"losses": 1, "total_games": 1}
+
+
+def test_store_failed_counter_update_leaves_no_game_and_no_stats(store: RecordStore) -> None:
+    white, _ = two_players(store)
+    record = finished_game(white, "no-such-user", "white_wins")
+    with pytest.raises(UnknownPlayer):
+        store.record_game(record, stat_changes(record))
+    assert store.game(record["game_id"]) is None
+    assert stats_of(store, white) == {}
+    # A change to one real player alone is all or nothing too.
+    with pytest.raises(UnknownPlayer):
+        store.record_game(record, [StatChange(white, wins=1), StatChange("ghost", losses=1)])
+    assert store.game(record["game_id"]) is None
+    assert stats_of(store, white) == {}
+
+
+def test_store_history_is_newest_first_across_both_colours(store: RecordStore) -> None:
+    me, other = two_players(store)
+    records = [
+        finished_game(*((me, other) if i % 2 else (other, me)), "draw", started_ms=START_MS + i * 60_000, seed=i)
+        for i in range(7)
+    ]
+    for record in records:
+        store.record_game(record, stat_changes(record))
+    newest_first = [r["game_id"] for r in reversed(records)]
+    assert [g["game_id"] for g in store.history(me, 50, None)] == newest_first
+    assert [g["game_id"] for g in store.history(other, 50, None)] == newest_first
+    assert store.history("someone-else", 50, None) == []
+
+
+async def test_store_history_pages_are_stable_when_games_land_between_pages(store: RecordStore) -> None:
+    me, other = two_players(store)
+    records = Records(store)
+    older = [finished_game(me, other, "white_wins", started_ms=START_MS + i * 60_000, seed=i) for i in range(5)]
+    # Two games that ended in the same millisecond: the game id orders them.
+    tied = [finished_game(other, me, "black_wins", started_ms=START_MS + 10 * 60_000, seed=9) for _ in range(2)]
+    for record in [*older, *tied]:
+        await records.finalize(record)
+    page, cursor = await records.history(me, limit=3)
+    assert cursor is not None and len(page) == 3
+    newer = finished_game(me, other, "draw", started_ms=START_MS + 99 * 60_000)
+    await records.finalize(newer)  # lands while the user reads page one
+    seen = [g["game_id"] for g in page]
+    while cursor is not None:
+        page, cursor = await records.history(me, cursor, limit=3)
+        seen += [g["game_id"] for g in page]
+    everything = sorted([*older, *tied], key=lambda r: (r["ended_at"], r["game_id"]), reverse=True)
+    assert seen == [r["game_id"] for r in everything]
+    first, _ = await records.history(me, limit=3)
+    assert first[0]["game_id"] == newer["game_id"]
+
+
+def test_store_history_reads_from_a_cursor_exclusively(store: RecordStore) -> None:
+    me, other = two_players(store)
+    records = [finished_game(me, other, "draw", started_ms=START_MS + i * 60_000, seed=i) for i in range(3)]
+    for record in records:
+        store.record_game(record, stat_changes(record))
+    middle = records[1]
+    after = store.history(me, 10, Cursor(middle["ended_at"], middle["game_id"]))
+    assert [g["game_id"] for g in after] == [records[0]["game_id"]]
+
+
+def test_store_answers_ping(store: RecordStore) -> None:
+    assert store.ping() is True
