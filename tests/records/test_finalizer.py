@@ -8,16 +8,16 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 
 import orjson
+import pytest
 import redis.asyncio as aioredis
 
-from chesschat.adapters.records import SQLITE_FILE
 from chesschat.adapters.records.dynamodb import DynamoRecords, item_of
 from chesschat.adapters.redis_live import FinalizationQueue
 from chesschat.services.records import RecordStore
 from chesschat.settings import Settings
 from chesschat.workers.finalizer import Finalizer
 from tests.records.conftest import MotoServer, eventually, outage
-from tests.records.games import enqueue, expected_stats, finished_game, job_of, stats_of
+from tests.records.games import START_MS, Ending, enqueue, expected_stats, finished_game, job_of, stats_of
 
 StartFinalizer = Callable[..., Awaitable[Finalizer]]
 
@@ -202,3 +202,50 @@ async def _taken(settings: Settings) -> bool:
 
 async def _settled(settings: Settings) -> bool:
     return await queue_state(settings) == (0, 0, [])
+
+
+ENDINGS: tuple[Ending, ...] = ("white_wins", "black_wins", "draw", "aborted")
+
+
+@pytest.mark.slow
+async def test_finalizer_300_concurrent_games_with_3_worker_processes_land_exactly_once(
+    settings: Settings, store: RecordStore
+) -> None:
+    people = players(store, 8)
+    records = [
+        finished_game(
+            people[i % 8], people[(i + 1 + (i // 8) % 7) % 8], ENDINGS[i % 4], plies=4, started_ms=START_MS + i, seed=i
+        )
+        for i in range(300)
+    ]
+    env = settings_env(settings)
+    workers = [
+        await asyncio.create_subprocess_exec("python3", "-m", "chesschat.workers.finalizer", env=env) for _ in range(3)
+    ]
+    try:
+        await eventually(lambda: _workers_registered(settings, 3), what="three workers")
+        jobs = [job_of(r) for r in records]
+        # Six rooms' worth of games finishing at once.
+        await asyncio.gather(
+            *(asyncio.to_thread(enqueue, settings.redis_url or "", jobs[n::6]) for n in range(6))
+        )
+        await eventually(lambda: _settled(settings), timeout=60, what="all jobs recorded")
+    finally:
+        for worker in workers:
+            worker.terminate()
+        codes = [await worker.wait() for worker in workers]
+    assert codes == [0, 0, 0]
+    stored = {g["game_id"] for p in people for g in store.history(p, 1000, None)}
+    assert stored == {r["game_id"] for r in records}
+    assert {p: stats_of(store, p) for p in people} == expected_stats(records)
+    totals = [store.user(p) for p in people]
+    assert sum(a.wins for a in totals if a) == sum(a.losses for a in totals if a) == 150
+    assert sum(a.total_games for a in totals if a) == 2 * 225
+
+
+async def _workers_registered(settings: Settings, count: int) -> bool:
+    client = aioredis.Redis.from_url(settings.redis_url or "")
+    try:
+        return len(await FinalizationQueue(client).in_flight()) == count
+    finally:
+        await client.aclose()
