@@ -9,10 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import logging
 import os
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -20,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto.server import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from chesschat.adapters.metrics import PrometheusMetrics
 from chesschat.adapters.records import SQLITE_FILE, open_store
@@ -30,7 +26,7 @@ from chesschat.adapters.redis_live import connect
 from chesschat.services.records import Records, RecordStore
 from chesschat.settings import Settings
 from chesschat.workers.finalizer import Finalizer
-from tests.support import free_port
+from tests.records.moto import MotoServer
 
 AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -41,43 +37,9 @@ AWS_ENV = {
 STORES = ["sqlite", "dynamodb"]
 
 
-class MotoServer:
-    """moto's server app on a free port, in a thread; stop and start it again to cut the
-    store off. Its data lives in this process, so it survives a restart, as a real outage's
-    would.
-
-    It serves one request at a time: moto undoes a cancelled transaction by restoring a copy
-    of the tables taken when that transaction began, which would erase writes that other
-    requests made meanwhile (real DynamoDB isolates transactions; moto does not).
-    """
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.server: BaseWSGIServer | None = None
-        self.thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        app = DomainDispatcherApplication(create_backend_app)
-        self.server = make_server("127.0.0.1", self.port, app, threaded=False)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        if self.server is not None and self.thread is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.thread.join()
-            self.server = None
-
-
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
     os.environ.update(AWS_ENV)
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = MotoServer()
     server.start()
     yield server
