@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import cast
 
 import orjson
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import WatchError
 
 from chesschat.adapters import aws
@@ -41,8 +41,15 @@ def connect(settings: Settings) -> Redis:
     """The client for the configured Redis (AUTH token from Secrets Manager on AWS)."""
     assert settings.redis_url, "a Redis URL is required (the CLI starts an embedded one)"
     password = aws.secret_value(settings.redis_auth_secret_arn, settings.aws_region)
-    client: Redis = Redis.from_url(settings.redis_url, password=password, health_check_interval=30)
-    return client
+    # A bounded pool that makes a busy moment wait for a connection instead of failing.
+    pool = BlockingConnectionPool.from_url(
+        settings.redis_url,
+        password=password,
+        health_check_interval=30,
+        max_connections=settings.redis_max_connections,
+        timeout=10,
+    )
+    return Redis(connection_pool=pool)
 
 
 def room_key(code: str) -> str:
