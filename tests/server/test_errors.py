@@ -207,3 +207,24 @@ async def test_a_corrupt_room_document_is_an_internal_error_not_a_dead_socket(
     assert server.wiring.metrics.value("AppErrors") >= 1
     client.close()
     await asyncio.sleep(0)
+
+
+async def test_a_refused_join_leaves_the_socket_in_its_room(pair: tuple[Client, Client]) -> None:
+    a, b = pair
+    code = await open_room(a, b)
+    white, black, _ = await start(a, b, code)
+    assert (await b.error({"type": "join_room", "roomCode": "ZZZZ2222"}))["code"] == "ROOM_NOT_FOUND"
+    await play(white, black, code, ["e2e4"])  # both still hear the room
+    await b.ws.close()
+    assert (await a.expect("reconnect_state"))["status"] == "paused"
+
+
+async def test_settings_are_checked_after_the_seat_and_the_role(pair: tuple[Client, Client], server: ServerThread) -> None:
+    a, b = pair
+    code = await open_room(a, b)
+    silly = {"type": "start_game", "roomCode": code, "settings": {"timeWhiteSeconds": 10**9}}
+    assert (await b.error(silly))["code"] == "UNAUTHORIZED"
+    outsider = await Client.connect(server.ws_url, signup(server.base_url))
+    assert (await outsider.error(silly))["code"] == "NOT_IN_ROOM"
+    assert (await a.error(silly))["code"] == "INVALID_PAYLOAD"
+    await outsider.close()

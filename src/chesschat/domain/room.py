@@ -288,6 +288,24 @@ def _require_game(room: Room, user_id: str) -> g.Game:
     return room.active_game
 
 
+def require_can_start(room: Room, user_id: str) -> None:
+    """Whether ``user_id`` may start a game now (checked before the settings are read).
+
+    :raises errors.NotHost: only the host starts games.
+    :raises errors.WaitingForPlayer: nobody has joined yet.
+    :raises errors.GamePaused: the opponent is away.
+    """
+    _require_seat(room, user_id)
+    if user_id != room.host_user_id:
+        raise errors.NotHost("only the host starts a game")
+    if room.active_game is not None:
+        raise errors.GameAlreadyActive()
+    if len(room.participants) < 2:
+        raise errors.WaitingForPlayer()
+    if room.grace or not all(p.connected for p in room.participants):
+        raise errors.GamePaused("waiting for your opponent to reconnect")
+
+
 def start_game(
     room: Room,
     user_id: str,
@@ -299,15 +317,7 @@ def start_game(
 ) -> Transition:
     """The host starts the next game. The first game's colours are the given coin toss;
     after that the colours alternate."""
-    _require_seat(room, user_id)
-    if user_id != room.host_user_id:
-        raise errors.NotHost("only the host starts a game")
-    if room.active_game is not None:
-        raise errors.GameAlreadyActive()
-    if len(room.participants) < 2:
-        raise errors.WaitingForPlayer()
-    if room.grace or not all(p.connected for p in room.participants):
-        raise errors.GamePaused("waiting for your opponent to reconnect")
+    require_can_start(room, user_id)
     if room.games_played:
         last = room.games_played[-1]
         white, black = last.black_id, last.white_id

@@ -46,30 +46,31 @@ class Hub:
     def connection_count(self) -> int:
         return sum(len(c) for c in self.rooms.values())
 
-    async def attach(self, outlet: Outlet, code: str) -> None:
-        if outlet.room_code == code:
-            return
-        if outlet.room_code is not None:
-            await self.detach(outlet)
+    async def listen(self, outlet: Outlet, code: str) -> None:
+        """Deliver ``code``'s events to ``outlet`` too; returns once subscribed."""
         members = self.rooms.setdefault(code, set())
+        if outlet in members:
+            return
         members.add(outlet)
-        outlet.room_code = code
         if len(members) == 1 and self.relay is not None:
             await self.relay.subscribe(code)
 
-    async def detach(self, outlet: Outlet) -> None:
-        code = outlet.room_code
-        if code is None:
-            return
-        outlet.room_code = None
+    async def unlisten(self, outlet: Outlet, code: str) -> None:
         members = self.rooms.get(code)
-        if members is None:
+        if members is None or outlet not in members:
             return
         members.discard(outlet)
+        if outlet.room_code == code:
+            outlet.room_code = None
         if not members:
             del self.rooms[code]
             if self.relay is not None:
                 await self.relay.unsubscribe(code)
+
+    async def detach(self, outlet: Outlet) -> None:
+        """The outlet leaves the room it is in."""
+        if outlet.room_code is not None:
+            await self.unlisten(outlet, outlet.room_code)
 
     async def deliver(self, code: str, message: str) -> None:
         members = self.rooms.get(code)
@@ -87,4 +88,4 @@ class Hub:
                         log.info("send_failed", connectionId=outlet.connection_id)
         if closed:
             for outlet in list(members):
-                await self.detach(outlet)
+                await self.unlisten(outlet, code)

@@ -177,17 +177,25 @@ class RoomService:
 
     async def create_room(self, player: Player, outlet: Outlet) -> Transition:
         """Issue a fresh code and open its room with ``player`` as host."""
+        previous = outlet.room_code
         for _ in range(CODE_ATTEMPTS):
             code = new_room_code()
-            await self.hub.attach(outlet, code)
+            await self.hub.listen(outlet, code)
             try:
                 t = await self._open(code, player, outlet)
             except errors.RoomFull:
-                await self.hub.detach(outlet)
+                await self.hub.unlisten(outlet, code)
                 continue
+            await self._moved(player.user_id, outlet, previous, code)
             await self._record_connection(player, outlet)
             return t
         raise UpdateConflict()
+
+    async def _moved(self, user_id: str, outlet: Outlet, previous: str | None, code: str) -> None:
+        outlet.room_code = code
+        if previous is not None and previous != code:
+            await self.hub.unlisten(outlet, previous)
+            await self._drop(user_id, outlet.connection_id, previous)
 
     async def reserve_code(self, player: Player) -> str:
         """Issue a code whose room opens when someone first joins it."""
@@ -198,7 +206,11 @@ class RoomService:
         raise UpdateConflict()
 
     async def join(self, player: Player, outlet: Outlet, code: str) -> Transition:
-        await self.hub.attach(outlet, code)
+        """Seat ``player`` in ``code`` on this socket. A socket is in one room at a time:
+        a successful join moves it out of its previous room (a drop there); a refused
+        join leaves it where it was."""
+        previous = outlet.room_code
+        await self.hub.listen(outlet, code)  # before the write, so no event of ours is missed
         try:
             try:
                 t = await self._update(
@@ -209,9 +221,11 @@ class RoomService:
                     raise
                 t = await self._open(code, player, outlet)
         except BaseException:
-            await self.hub.detach(outlet)
+            if previous != code:
+                await self.hub.unlisten(outlet, code)
             raise
         assert t is not None
+        await self._moved(player.user_id, outlet, previous, code)
         await self._record_connection(player, outlet)
         return t
 
@@ -230,11 +244,12 @@ class RoomService:
         if code is None:
             return
         await self.hub.detach(outlet)
+        await self._drop(user_id, outlet.connection_id, code)
+
+    async def _drop(self, user_id: str, connection_id: str, code: str) -> None:
         with contextlib.suppress(errors.DomainError):
             await self._update(
-                code,
-                lambda room, now: rules.drop(room, user_id, outlet.connection_id, now, self.grace_ms),
-                fresh=True,
+                code, lambda room, now: rules.drop(room, user_id, connection_id, now, self.grace_ms), fresh=True
             )
 
     def _settings(self, requested: inbound.StartSettings) -> g.GameSettings:
@@ -262,6 +277,7 @@ class RoomService:
         host_white = secrets.randbelow(2) == 0
 
         def change(room: Room, now: int) -> Transition:
+            rules.require_can_start(room, player.user_id)
             settings = self._settings(requested)
             return rules.start_game(room, player.user_id, settings, game_id, host_white, now, self.ttl_ms)
 
