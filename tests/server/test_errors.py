@@ -219,7 +219,9 @@ async def test_a_refused_join_leaves_the_socket_in_its_room(pair: tuple[Client, 
     assert (await a.expect("reconnect_state"))["status"] == "paused"
 
 
-async def test_settings_are_checked_after_the_seat_and_the_role(pair: tuple[Client, Client], server: ServerThread) -> None:
+async def test_settings_are_checked_after_the_seat_and_the_role(
+    pair: tuple[Client, Client], server: ServerThread
+) -> None:
     a, b = pair
     code = await open_room(a, b)
     silly = {"type": "start_game", "roomCode": code, "settings": {"timeWhiteSeconds": 10**9}}
