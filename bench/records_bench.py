@@ -31,7 +31,7 @@ from chesschat.adapters.records import open_store
 from chesschat.adapters.records.dynamodb import DynamoRecords, item_of
 from chesschat.adapters.redis_live import FINALIZATION_QUEUE, connect
 from chesschat.observability import configure_logging
-from chesschat.services.records import Records, RecordStore
+from chesschat.services.records import Records, RecordStore, cursor_of, encode_cursor
 from chesschat.settings import Settings
 from chesschat.workers.finalizer import Finalizer
 
@@ -96,7 +96,7 @@ async def finalization(settings: Settings, games: int) -> float:
     return games / elapsed
 
 
-def load_history(store: RecordStore, user: str, games: int) -> None:
+def load_history(store: RecordStore, user: str, games: int) -> list[dict[str, Any]]:
     """Store ``games`` finished games of ``user`` (alternating colours) as fast as possible."""
     opponent = store.create_user(f"opp{uuid.uuid4().hex[:6]}", "", "h").user_id
     template = finished_game(user, opponent, "draw", plies=PLIES)
@@ -108,9 +108,10 @@ def load_history(store: RecordStore, user: str, games: int) -> None:
         for start in range(0, games, 25):
             batch = [{"PutRequest": {"Item": item_of(r)}} for r in records[start : start + 25]]
             store.client.batch_write_item(RequestItems={store.name("games"): batch})
-        return
+        return records
     for record in records:
         store.record_game(record, [])
+    return records
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -122,11 +123,10 @@ async def history(settings: Settings, games: int, samples: int) -> dict[str, tup
     """p50/p95 (ms) of a 20-game history page at ``games`` stored games: first and deep."""
     store = prepared_store(settings)
     user = store.create_user("reader", "", "h").user_id
-    load_history(store, user, games)
+    loaded = load_history(store, user, games)
     records = Records(store)
-    _, cursor = await records.history(user)
-    for _ in range(games // 40):  # halfway down the history
-        _, cursor = await records.history(user, cursor)
+    newest_first = sorted(loaded, key=cursor_of, reverse=True)
+    cursor = encode_cursor(cursor_of(newest_first[games // 2]))  # halfway down the history
     results = {}
     for name, at in (("first page", None), (f"page at game {games // 2:,}", cursor)):
         timings = []
@@ -152,21 +152,24 @@ async def run(args: argparse.Namespace) -> None:
         try:
             sqlite = settings_for("sqlite", url, data / "fin", moto)
             dynamo = settings_for("dynamodb", url, data / "dyn", moto)
-            print("| store | finalization (games/s) |")
-            print("|---|---|")
-            runs = (("SQLite", sqlite, args.games), ("DynamoDB via moto", dynamo, args.moto_games))
-            for label, settings, games in runs:
-                print(f"| {label} ({games} games) | {await finalization(settings, games):.0f} |")
-            print()
-            print(f"| store | history page ({args.history:,} games) | p50 ms | p95 ms |")
-            print("|---|---|---|---|")
-            stores = (
-                ("SQLite", settings_for("sqlite", url, data / "hist", moto), args.samples),
-                ("DynamoDB via moto", settings_for("dynamodb", url, data / "hist", moto), args.moto_samples),
-            )
-            for kind, settings, samples in stores:
-                for name, (p50, p95) in (await history(settings, args.history, samples)).items():
-                    print(f"| {kind} | {name} | {p50:.2f} | {p95:.2f} |")
+            kinds = ("sqlite", "dynamodb") if args.store == "all" else (args.store,)
+            label = {"sqlite": "SQLite", "dynamodb": "DynamoDB via moto"}
+            if args.part in ("all", "finalization"):
+                print("| store | finalization (games/s) |")
+                print("|---|---|")
+                for kind in kinds:
+                    settings = sqlite if kind == "sqlite" else dynamo
+                    games = args.games if kind == "sqlite" else args.moto_games
+                    print(f"| {label[kind]} ({games} games) | {await finalization(settings, games):.0f} |")
+                print()
+            if args.part in ("all", "history"):
+                print(f"| store | history page of 20 ({args.history:,} games) | p50 ms | p95 ms |")
+                print("|---|---|---|---|")
+                for kind in kinds:
+                    settings = settings_for(kind, url, data / f"hist-{kind}", moto)
+                    samples = args.samples if kind == "sqlite" else args.moto_samples
+                    for name, (p50, p95) in (await history(settings, args.history, samples)).items():
+                        print(f"| {label[kind]} | {name} | {p50:.2f} | {p95:.2f} |")
         finally:
             moto.stop()
             live.stop()
@@ -175,6 +178,8 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     configure_logging("warning", json=False)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("all", "finalization", "history"), default="all")
+    parser.add_argument("--store", choices=("all", "sqlite", "dynamodb"), default="all")
     parser.add_argument("--games", type=int, default=1000)
     parser.add_argument("--moto-games", type=int, default=300)
     parser.add_argument("--history", type=int, default=10_000)

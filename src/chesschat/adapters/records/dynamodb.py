@@ -360,7 +360,8 @@ class DynamoRecords:
             "ExpressionAttributeNames": {"#p": column},
             "ExpressionAttributeValues": {":u": {"S": user_id}},
             "ScanIndexForward": False,
-            "Limit": page,
+            # One more than a page: the last item read is held back until the next differs.
+            "Limit": page + 1,
         }
         if before is not None:
             query["KeyConditionExpression"] += " AND ended_at <= :e"
