@@ -15,7 +15,7 @@ from chesschat.adapters.records.dynamodb import DynamoRecords, item_of
 from chesschat.adapters.redis_live import FinalizationQueue
 from chesschat.services.records import RecordStore
 from chesschat.settings import Settings
-from chesschat.workers.finalizer import Finalizer
+from chesschat.workers.finalizer import Finalizer, backoff
 from tests.records.conftest import MotoServer, eventually, outage
 from tests.records.games import START_MS, Ending, enqueue, expected_stats, finished_game, job_of, stats_of
 
@@ -249,3 +249,12 @@ async def _workers_registered(settings: Settings, count: int) -> bool:
         return len(await FinalizationQueue(client).in_flight()) == count
     finally:
         await client.aclose()
+
+
+def test_finalizer_backoff_doubles_from_the_base_with_jitter_and_a_cap() -> None:
+    for attempt in range(1, 6):
+        ceiling = 0.25 * 2 ** (attempt - 1)
+        delays = [backoff(0.25, attempt, 30.0) for _ in range(200)]
+        assert all(ceiling / 2 <= d <= ceiling for d in delays)
+        assert len(set(delays)) > 100  # jittered, so workers retrying together spread out
+    assert all(15.0 <= backoff(0.25, 20, 30.0) <= 30.0 for _ in range(50))

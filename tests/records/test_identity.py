@@ -1,0 +1,28 @@
+"""Local accounts on the record store: sign-up, log-in, sessions, on both stores."""
+
+from __future__ import annotations
+
+import pytest
+
+from chesschat.services.identity import IdentityError, LocalIdentity, token_hash
+from chesschat.services.records import RecordStore
+
+
+async def test_identity_signup_login_and_logout_on_the_record_store(store: RecordStore) -> None:
+    identity = LocalIdentity(store, session_ttl_s=60)
+    token, account = await identity.signup("Carlsen", "correct horse", "c@example.com")
+    assert account.username == "carlsen" and identity.authenticate(token) == account
+    with pytest.raises(IdentityError) as taken:
+        await identity.signup("CARLSEN", "another password")
+    assert taken.value.code == "CONFLICT"
+    with pytest.raises(IdentityError) as wrong:
+        await identity.login("carlsen", "wrong password")
+    assert wrong.value.code == "INVALID_CREDENTIALS"
+    second, again = await identity.login("Carlsen", "correct horse")
+    assert again.user_id == account.user_id and second != token
+    assert store.session_user(second, 0) is None  # the store keeps only the token's hash
+    assert store.session_user(token_hash(second), 0) == account.user_id
+    logged_in = identity.authenticate(second)
+    assert logged_in is not None and logged_in.last_login_at
+    identity.logout(token)
+    assert identity.authenticate(token) is None and identity.authenticate(second) is not None
