@@ -40,6 +40,7 @@ from chesschat.adapters.redis_live import FinalizationQueue, connect
 from chesschat.services.ports import Metrics
 from chesschat.services.records import MalformedJob, Records, StoreUnavailable, parse_job
 from chesschat.settings import Settings
+from chesschat.workers.loops import stopping
 
 log = structlog.get_logger("chesschat.finalizer")
 
@@ -73,14 +74,6 @@ def dead_letter_entry(job: bytes, error: str, attempts: int, worker_id: str) -> 
         "job": job.decode(errors="replace"),
     }
     return orjson.dumps(entry)
-
-
-def _reraise_cancellation() -> None:
-    """redis-py may turn a cancellation that lands mid-command into a connection error;
-    a stopping worker must still stop."""
-    task = asyncio.current_task()
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError
 
 
 class Finalizer:
@@ -125,16 +118,16 @@ class Finalizer:
             log.info("finalizer_stopped", workerId=self.worker_id, returned=returned)
 
     async def _every(self, interval_s: float, action: Callable[[], Awaitable[None]]) -> None:
-        while True:
+        while not stopping():
             try:
                 await action()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                _reraise_cancellation()
+                if stopping():
+                    raise asyncio.CancelledError from None
                 self.metrics.incr("AppErrors")
                 log.exception("finalizer_housekeeping_failed", workerId=self.worker_id)
-            _reraise_cancellation()
             await asyncio.sleep(interval_s)
 
     async def _renew(self) -> None:
@@ -147,8 +140,7 @@ class Finalizer:
 
     async def _slot(self) -> None:
         failures = 0
-        while True:
-            _reraise_cancellation()
+        while not stopping():
             try:
                 job = await self.queue.take(self.settings.finalizer_block_seconds)
                 failures = 0
@@ -157,7 +149,8 @@ class Finalizer:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                _reraise_cancellation()
+                if stopping():
+                    raise asyncio.CancelledError from None
                 # Redis unreachable or a bug: the job (if any) stays in our processing list
                 # and returns to the queue when this worker stops or dies.
                 failures += 1
@@ -224,13 +217,13 @@ async def run(settings: Settings) -> None:
     client = connect(settings)
     store = open_store(settings)
     finalizer = Finalizer(client, Records(store), PrometheusMetrics(), settings)
-    stopping = asyncio.Event()
+    stop_requested = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stopping.set)
+        loop.add_signal_handler(sig, stop_requested.set)
     await finalizer.start()
     try:
-        await stopping.wait()
+        await stop_requested.wait()
     finally:
         await finalizer.stop()
         await client.aclose()
