@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import orjson
 import pytest
@@ -160,7 +162,6 @@ async def test_finalizer_waits_out_a_store_outage_and_then_lands_everything(
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that gives a child process these settings."""
-    import os
 
     env = dict(os.environ)
     for name, value in settings.model_dump(exclude_none=True).items():
@@ -258,3 +259,62 @@ def test_finalizer_backoff_doubles_from_the_base_with_jitter_and_a_cap() -> None
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len(set(delays)) > 100  # jittered, so workers retrying together spread out
     assert all(15.0 <= backoff(0.25, 20, 30.0) <= 30.0 for _ in range(50))
+
+
+class CuttableLink:
+    """A TCP proxy to Redis that the test can cut: every connection through it drops and no
+    new one is accepted, as when a network path fails."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.server: asyncio.Server | None = None
+        self.writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self.writers += [writer, up_writer]
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+    @staticmethod
+    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        writer.close()
+
+    def cut(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in self.writers:
+            writer.transport.abort()
+
+
+async def test_finalizer_worker_killed_after_writing_but_before_acknowledging_counts_once(
+    settings: Settings, store: RecordStore, finalizers: StartFinalizer, moto_server: MotoServer
+) -> None:
+    url = urlsplit(settings.redis_url)
+    link = CuttableLink(url.hostname or "127.0.0.1", url.port or 6379)
+    through_link = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{await link.start()}/0"})
+    white, black = players(store)
+    record = finished_game(white, black, "white_wins")
+    with outage(settings, moto_server):
+        worker = await asyncio.create_subprocess_exec(
+            "python3", "-m", "chesschat.workers.finalizer", env=settings_env(through_link)
+        )
+        enqueue(settings.redis_url or "", [job_of(record)])
+        await eventually(lambda: _taken(settings), what="the job to be taken")
+        link.cut()  # from now on the worker can write the game but not acknowledge it
+    await eventually(lambda: store.game(record["game_id"]), what="the write")
+    assert await queue_state(settings) == (0, 1, [])
+    worker.kill()
+    await worker.wait()
+    replayer = await finalizers()
+    await eventually(lambda: _settled(settings), what="the job to be reaped and replayed")
+    assert replayer.metrics.value("GamePersistSucceeded") == 1  # type: ignore[attr-defined]
+    assert stats_of(store, white) == {"wins": 1, "total_games": 1}
+    assert stats_of(store, black) == {"losses": 1, "total_games": 1}
