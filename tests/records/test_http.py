@@ -4,15 +4,34 @@ history, their stats, and a PGN file other chess software can read."""
 from __future__ import annotations
 
 import io
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 import chess.pgn
 import httpx
+import pytest
 
-from tests.records.conftest import eventually
+from chesschat.adapters.records.dynamodb import DynamoRecords
+from tests.records.conftest import STORES, eventually
 from tests.records.games import finished_game
+from tests.records.moto import MotoServer
 from tests.server.rooms import open_room, start
 from tests.support import Client, ServerThread, play, signup
+
+
+@pytest.fixture(params=STORES)
+def server(
+    request: pytest.FixtureRequest, make_server: Callable[..., ServerThread], moto_server: MotoServer
+) -> ServerThread:
+    """The whole app on each record store."""
+    if request.param == "sqlite":
+        return make_server()
+    prefix = f"h{uuid.uuid4().hex[:8]}-"
+    tables = DynamoRecords(prefix, "us-east-1", moto_server.url)
+    tables.create_tables()
+    tables.close()
+    return make_server(record_store="dynamodb", dynamodb_endpoint_url=moto_server.url, dynamodb_table_prefix=prefix)
 
 
 def get(server: ServerThread, path: str, token: str | None = None, **params: Any) -> httpx.Response:
