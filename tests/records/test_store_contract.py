@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import time
 
+import chess.pgn
 import pytest
 
 from chesschat.services.records import (
@@ -137,3 +139,17 @@ def test_store_history_reads_from_a_cursor_exclusively(store: RecordStore) -> No
 
 def test_store_answers_ping(store: RecordStore) -> None:
     assert store.ping() is True
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_store_pgn_of_a_stored_game_replays_to_its_final_position(store: RecordStore, seed: int) -> None:
+    white, black = two_players(store)
+    record = finished_game(white, black, "black_wins", plies=60, seed=seed)
+    store.record_game(record, stat_changes(record))
+    stored = store.game(record["game_id"])
+    assert stored is not None
+    parsed = chess.pgn.read_game(io.StringIO(stored["pgn_notation"]))
+    assert parsed is not None and not parsed.errors
+    assert [m.uci() for m in parsed.mainline_moves()] == stored["move_list_uci"]
+    assert parsed.end().board().fen() == stored["fen_history"][-1]
+    assert parsed.headers["Result"] == stored["outcome"]
