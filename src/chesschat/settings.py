@@ -27,7 +27,7 @@ class Settings(BaseSettings):
 
     # Live state
     redis_url: str | None = Field(None, description="External Redis; unset starts an embedded redis-server.")
-    redis_max_connections: int = Field(64, ge=4, description="Connections one process may open to Redis.")
+    redis_max_connections: int = Field(1024, ge=8, description="Connections one process may open to Redis.")
     redis_auth_secret_arn: str | None = Field(
         None, description="Secrets Manager ARN of the Redis AUTH token (AWS); read by the app at start."
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import cast
 
 import orjson
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import ConnectionPool, Redis
 from redis.exceptions import WatchError
 
 from chesschat.adapters import aws
@@ -41,13 +41,13 @@ def connect(settings: Settings) -> Redis:
     """The client for the configured Redis (AUTH token from Secrets Manager on AWS)."""
     assert settings.redis_url, "a Redis URL is required (the CLI starts an embedded one)"
     password = aws.secret_value(settings.redis_auth_secret_arn, settings.aws_region)
-    # A bounded pool that makes a busy moment wait for a connection instead of failing.
-    pool = BlockingConnectionPool.from_url(
+    # One connection per command in flight, up to the limit. (redis-py's blocking pool would
+    # wait instead of failing past it, but costs ~20 us of CPU on every command.)
+    pool = ConnectionPool.from_url(
         settings.redis_url,
         password=password,
         health_check_interval=30,
         max_connections=settings.redis_max_connections,
-        timeout=10,
     )
     return Redis(connection_pool=pool)
 
