@@ -1,13 +1,15 @@
 """This process's sockets, by room, fed by the relay.
 
-A message on a room's channel is a list of addressed frames: ``target \\x1f frame``
-joined by ``\\x1e``, where the target is a user id or ``*`` for everyone in the room.
-Frames are JSON text, which never contains these control characters unescaped.
+A message on a room's channel is the room's version after the write that sent it (0 for
+frames that change nothing), ``\\x1d``, then a list of addressed frames
+``target \\x1f frame`` joined by ``\\x1e``, where the target is a user id or ``*`` for
+everyone in the room. Frames are JSON text, which never contains these control characters
+unescaped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import structlog
@@ -33,14 +35,15 @@ class Subscriber(Protocol):
     async def unsubscribe(self, code: str) -> None: ...
 
 
-def pack(frames: Iterable[Addressed]) -> str:
-    return "\x1e".join(f"{to or EVERYONE}\x1f{encode(frame)}" for to, frame in frames)
+def pack(frames: Iterable[Addressed], version: int) -> str:
+    return f"{version}\x1d" + "\x1e".join(f"{to or EVERYONE}\x1f{encode(frame)}" for to, frame in frames)
 
 
 class Hub:
     def __init__(self) -> None:
         self.rooms: dict[str, set[Outlet]] = {}
         self.relay: Subscriber | None = None
+        self.on_version: Callable[[str, int], None] | None = None
 
     @property
     def connection_count(self) -> int:
@@ -73,6 +76,9 @@ class Hub:
             await self.unlisten(outlet, outlet.room_code)
 
     async def deliver(self, code: str, message: str) -> None:
+        version, _, message = message.partition("\x1d")
+        if self.on_version is not None and version != "0":
+            self.on_version(code, int(version))
         members = self.rooms.get(code)
         if not members:
             return

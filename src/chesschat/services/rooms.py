@@ -56,7 +56,8 @@ class RoomService:
         self.ttl_ms = settings.room_ttl_seconds * 1000
         self.grace_ms = int(settings.reconnect_grace_seconds * 1000)
         self._rooms: dict[str, Room] = {}
-        self._boards: dict[str, tuple[int, chess.Board]] = {}
+        self._boards: dict[str, tuple[tuple[str, ...], chess.Board]] = {}
+        hub.on_version = self._saw
 
     # -- store plumbing -------------------------------------------------------------
 
@@ -65,6 +66,14 @@ class RoomService:
         if len(self._rooms) >= CACHE_LIMIT:
             self._rooms.pop(next(iter(self._rooms)))
         self._rooms[room.code] = room
+
+    def _saw(self, code: str, version: int) -> None:
+        """Another process wrote this room: our copy is stale, so the next command reads
+        the stored room (one GET) instead of computing on the stale one and losing the
+        compare-and-set."""
+        room = self._rooms.get(code)
+        if room is not None and room.version < version:
+            del self._rooms[code]
 
     def _forget(self, code: str) -> None:
         room = self._rooms.pop(code, None)
@@ -81,10 +90,16 @@ class RoomService:
         return room
 
     def _board(self, game: g.Game) -> chess.Board:
-        """The live board of ``game`` from this process's cache, or rebuilt (a miss)."""
+        """The live board of ``game``: this process's copy, brought up to date with the
+        moves played elsewhere since, or rebuilt from the move list (a takeback elsewhere,
+        or a game this process has not seen)."""
         entry = self._boards.pop(game.game_id, None)
-        if entry is not None and entry[0] == hash(game.moves):
-            return entry[1]
+        if entry is not None:
+            seen, board = entry
+            if game.moves[: len(seen)] == seen:
+                for uci in game.moves[len(seen) :]:
+                    board.push(chess.Move.from_uci(uci))
+                return board
         return g.board_of(game)
 
     def _write(self, room: Room, transition: Transition, now_ms: int) -> Write:
@@ -100,7 +115,7 @@ class RoomService:
             reconnect_at_s=None if earliest is None else earliest[1] / 1000,
             clock_at_s=None if deadline is None else deadline / 1000,
             jobs=jobs,
-            message=pack(frames) if frames else "",
+            message=pack(frames, room.version) if frames else "",
         )
 
     @staticmethod
@@ -297,7 +312,7 @@ class RoomService:
         t = await self._update(code, change)
         game = t.room.active_game if t is not None else None
         if game is not None and game.game_id in board_of:
-            self._boards[game.game_id] = (hash(game.moves), board_of[game.game_id])
+            self._boards[game.game_id] = (game.moves, board_of[game.game_id])
             if len(self._boards) > CACHE_LIMIT:
                 self._boards.pop(next(iter(self._boards)))
 
@@ -336,7 +351,7 @@ class RoomService:
         if peer is None:
             raise errors.WaitingForPlayer()
         frame = {"type": "signal", "roomCode": code, "from": player.user_id, "data": data}
-        await self.live.publish(code, pack([(peer.user_id, frame)]))
+        await self.live.publish(code, pack([(peer.user_id, frame)], 0))
 
     # -- timers (run by every process's workers) -------------------------------------
 
