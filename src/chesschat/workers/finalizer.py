@@ -40,7 +40,7 @@ from chesschat.adapters.redis_live import FinalizationQueue, connect
 from chesschat.services.ports import Metrics
 from chesschat.services.records import MalformedJob, Records, StoreUnavailable, parse_job
 from chesschat.settings import Settings
-from chesschat.workers.loops import stopping
+from chesschat.workers.loops import stop_all, stopping
 
 log = structlog.get_logger("chesschat.finalizer")
 
@@ -104,12 +104,7 @@ class Finalizer:
         log.info("finalizer_started", workerId=self.worker_id, concurrency=s.finalizer_concurrency)
 
     async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self.tasks.clear()
+        await stop_all(self.tasks)
         try:
             returned = await self.queue.release()
         except RedisError:

@@ -8,7 +8,6 @@ compare-and-set, so exactly one of them acts and the others find nothing left to
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -19,7 +18,7 @@ from chesschat.domain.errors import DomainError
 from chesschat.services.ports import Clock, Metrics
 from chesschat.services.rooms import RoomService
 from chesschat.settings import Settings
-from chesschat.workers.loops import stopping
+from chesschat.workers.loops import stop_all, stopping
 
 log = structlog.get_logger("chesschat.workers")
 
@@ -72,9 +71,4 @@ class Timers:
             self.tasks.append(asyncio.create_task(coro, name=f"timer-{name}"))
 
     async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self.tasks.clear()
+        await stop_all(self.tasks)
