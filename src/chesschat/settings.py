@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     clock_poll_seconds: float = 0.05
     grace_poll_seconds: float = 0.1
     expiry_poll_seconds: float = 1.0
+    node_heartbeat_seconds: float = Field(2.0, description="How often a process reports that it is alive.")
+    node_dead_after_seconds: float = Field(
+        10.0, description="A process silent this long is dead: its players' seats start their reconnect grace."
+    )
 
     # Video
     video: Literal["webrtc", "chime"] = "webrtc"

@@ -17,7 +17,7 @@ from tests.support import Client, eventually, free_port, play, signup
 
 
 class Process:
-    def __init__(self, redis_url: str, data_dir: Path) -> None:
+    def __init__(self, redis_url: str, data_dir: Path, **settings: str) -> None:
         self.port = free_port()
         env = {
             **os.environ,
@@ -25,6 +25,7 @@ class Process:
             "CHESSCHAT_DATA_DIR": str(data_dir),
             "CHESSCHAT_PORT": str(self.port),
             "CHESSCHAT_LOG_LEVEL": "warning",
+            **{f"CHESSCHAT_{name.upper()}": value for name, value in settings.items()},
         }
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "chesschat.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL
@@ -100,3 +101,24 @@ async def test_a_killed_process_loses_nothing_and_its_player_continues_on_the_ot
     for player in (white2, black2):
         ended = await player.expect("game_ended")
         assert ended["result"] == "checkmate" and ended["winner"] == black2.user_id
+
+
+async def test_the_players_of_a_dead_process_are_treated_as_dropped(clean_redis: str, tmp_path: Path) -> None:
+    """A process dies without closing its sockets: once it has been silent long enough, any
+    other process starts its players' grace, and the game is forfeited if they stay away."""
+    quick = {"node_heartbeat_seconds": "0.2", "node_dead_after_seconds": "1.5", "reconnect_grace_seconds": "2"}
+    one, two = Process(clean_redis, tmp_path, **quick), Process(clean_redis, tmp_path, **quick)
+    try:
+        a = await Client.connect(one.ws_url, signup(one.base_url))
+        b = await Client.connect(two.ws_url, signup(two.base_url))
+        code = await open_room(a, b)
+        white, black, _ = await start(a, b, code)
+        await play(white, black, code, ["e2e4", "e7e5"])
+        one.kill()
+        paused = await b.expect("reconnect_state", timeout=15)
+        assert paused["status"] == "paused" and paused["disconnectedUserId"] == a.user_id
+        ended = await b.expect("game_ended", timeout=15)
+        assert ended["result"] == "forfeit_disconnect" and ended["winner"] == b.user_id
+    finally:
+        one.stop()
+        two.stop()

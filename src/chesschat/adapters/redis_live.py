@@ -22,6 +22,8 @@ from chesschat.adapters import aws
 from chesschat.settings import Settings
 
 ROOM_EXPIRIES = "room_expiries"
+LIVE_NODES = "live_nodes"
+"""Server processes, scored by when they count as dead unless they report in again."""
 RECONNECT_DEADLINES = "room_reconnect_deadlines"
 CLOCK_DEADLINES = "game_clock_deadlines"
 FINALIZATION_QUEUE = "game_finalization_queue"
@@ -66,6 +68,11 @@ def login_failures_key(username: str) -> str:
 
 def connection_key(connection_id: str) -> str:
     return f"ws:{connection_id}"
+
+
+def node_rooms_key(node_id: str) -> str:
+    """Rooms in which a server process holds (or held) a player's socket."""
+    return f"node_rooms:{node_id}"
 
 
 def processing_key(worker_id: str) -> str:
@@ -208,6 +215,19 @@ class RedisLive:
 
     async def publish(self, code: str, message: str) -> None:
         await self.redis.publish(room_channel(code), message)
+
+    async def node_alive(self, node_id: str, dead_after_s: float) -> None:
+        await self.redis.zadd(LIVE_NODES, {node_id: dead_after_s})
+
+    async def node_holds(self, node_id: str, code: str) -> None:
+        await self.redis.sadd(node_rooms_key(node_id), code)
+
+    async def node_rooms(self, node_id: str) -> list[str]:
+        return sorted(_bytes(m).decode() for m in await self.redis.smembers(node_rooms_key(node_id)))
+
+    async def forget_node(self, node_id: str) -> None:
+        await self.redis.delete(node_rooms_key(node_id))
+        await self.redis.zrem(LIVE_NODES, node_id)
 
     async def set_connection(self, connection_id: str, record: Mapping[str, object], ttl_s: int) -> None:
         await self.redis.set(connection_key(connection_id), orjson.dumps(record), ex=ttl_s)

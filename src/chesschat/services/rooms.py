@@ -10,7 +10,9 @@ stale cache can cost a retry but never a wrong answer.
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
+import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -55,6 +57,7 @@ class RoomService:
         self.settings = settings
         self.ttl_ms = settings.room_ttl_seconds * 1000
         self.grace_ms = int(settings.reconnect_grace_seconds * 1000)
+        self.node_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._rooms: dict[str, Room] = {}
         self._boards: dict[str, tuple[tuple[str, ...], chess.Board]] = {}
         hub.on_version = self._saw
@@ -247,6 +250,34 @@ class RoomService:
     async def _record_connection(self, player: Player, outlet: Outlet) -> None:
         record = {"user_id": player.user_id, "room_code": outlet.room_code, "connected_at": self.clock.now_ms()}
         await self.live.set_connection(outlet.connection_id, record, self.settings.room_ttl_seconds)
+        if outlet.room_code is not None:
+            await self.live.node_holds(self.node_id, outlet.room_code)
+
+    def new_connection_id(self) -> str:
+        """Connection ids name their process, so a dead process's seats can be found."""
+        return f"{self.node_id}/{uuid.uuid4()}"
+
+    async def heartbeat(self) -> None:
+        dead_after = self.clock.now_ms() / 1000 + self.settings.node_dead_after_seconds
+        await self.live.node_alive(self.node_id, dead_after)
+
+    async def reap_node(self, node_id: str) -> None:
+        """A process died without closing its sockets: each seat it held counts as a drop
+        (the grace starts, the game pauses), exactly as if the socket had closed."""
+        if node_id == self.node_id:  # we were too busy to report in; we are not dead
+            await self.heartbeat()
+            return
+        prefix = f"{node_id}/"
+        for code in await self.live.node_rooms(node_id):
+            try:
+                room = await self._fetch(code)
+            except errors.RoomNotFound:
+                continue
+            for seat in room.participants:
+                if seat.connected and seat.connection_id and seat.connection_id.startswith(prefix):
+                    await self._drop(seat.user_id, seat.connection_id, code)
+        await self.live.forget_node(node_id)
+        log.warning("node_reaped", nodeId=node_id)
 
     async def leave(self, player: Player, outlet: Outlet, code: str) -> None:
         await self._update(code, lambda room, now: rules.leave(room, player.user_id, now, self.grace_ms))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -71,11 +70,11 @@ class Connection:
 
     __slots__ = ("bucket", "connection_id", "player", "room_code", "touched", "user_id", "ws")
 
-    def __init__(self, ws: WebSocket, player: Player, bucket: TokenBucket) -> None:
+    def __init__(self, ws: WebSocket, player: Player, bucket: TokenBucket, connection_id: str) -> None:
         self.ws = ws
         self.player = player
         self.user_id = player.user_id
-        self.connection_id = str(uuid.uuid4())
+        self.connection_id = connection_id
         self.room_code: str | None = None
         self.bucket = bucket
         self.touched = time.monotonic()
@@ -102,7 +101,8 @@ async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
     if account is None:
         await ws.close(CLOSE_UNAUTHORIZED, "Unauthorized")
         return
-    conn = Connection(ws, player_of(account), TokenBucket(settings.ws_rate_per_second, settings.ws_rate_burst))
+    bucket = TokenBucket(settings.ws_rate_per_second, settings.ws_rate_burst)
+    conn = Connection(ws, player_of(account), bucket, wiring.rooms.new_connection_id())
     session_id = hashlib.sha256((token or "").encode()).hexdigest()[:16]
     bound = log.bind(sessionId=session_id, connectionId=conn.connection_id, userId=conn.user_id)
     wiring.metrics.incr("WsConnectionsOpened")

@@ -1,4 +1,4 @@
-"""The timers every process runs: flag fall, reconnect grace, room expiry.
+"""The timers every process runs: flag fall, reconnect grace, room expiry, dead processes.
 
 Each loop polls its sorted set for members whose time has come and hands them to the room
 service. Any number of processes may poll the same sets at once: the room update is a
@@ -65,10 +65,25 @@ class Timers:
             ("clock", s.clock_poll_seconds, redis_live.CLOCK_DEADLINES, rooms.check_flag),
             ("grace", s.grace_poll_seconds, redis_live.RECONNECT_DEADLINES, rooms.expire_grace),
             ("expiry", s.expiry_poll_seconds, redis_live.ROOM_EXPIRIES, rooms.expire_room),
+            ("nodes", s.node_heartbeat_seconds, redis_live.LIVE_NODES, rooms.reap_node),
         )
         for name, interval, index, action in loops:
             coro = poll(name, interval, index, action, rooms.live, rooms.clock, self.metrics)
             self.tasks.append(asyncio.create_task(coro, name=f"timer-{name}"))
+        self.tasks.append(asyncio.create_task(self._heartbeat(), name="timer-heartbeat"))
+
+    async def _heartbeat(self) -> None:
+        """Report this process alive; the "nodes" loop of every process reaps the silent."""
+        while not stopping():
+            try:
+                await self.rooms.heartbeat()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if stopping():
+                    raise asyncio.CancelledError from None
+                log.exception("heartbeat_failed")
+            await asyncio.sleep(self.settings.node_heartbeat_seconds)
 
     async def stop(self) -> None:
         await stop_all(self.tasks)
