@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHESSCHAT_", extra="ignore")
 
     env: str = Field("local", description="Environment name: local, dev, prod. Also the metrics namespace suffix.")
-    data_dir: Path = Field(Path(".chesschat"), description="Where the embedded Redis, SQLite and logs live.")
+    data_dir: Path = Field(Path(".chesschat"), description="Where the embedded Redis and the SQLite records live.")
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = Field(None, description="The URL users open, if not http://host:port.")
@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     room_update_attempts: int = Field(8, ge=1, description="Optimistic retries before ROOM_UPDATE_CONFLICT.")
 
     # WebSocket limits
-    ws_max_frame_bytes: int = Field(16 * 1024, description="Larger frames are answered FRAME_TOO_LARGE and closed.")
+    ws_max_frame_bytes: int = Field(16 * 1024, description="Longer frames (in characters) are answered FRAME_TOO_LARGE and closed.")
     ws_rate_per_second: float = 50.0
     ws_rate_burst: int = 100
     ws_ping_interval_seconds: float = 30.0

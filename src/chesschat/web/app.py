@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 
 import redis.asyncio as aioredis
@@ -48,7 +48,6 @@ class Wiring:
     store: RecordStore
     records: Records
     finalizer: Finalizer | None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _turn_secret(settings: Settings) -> str | None:
