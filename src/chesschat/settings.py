@@ -62,7 +62,9 @@ class Settings(BaseSettings):
     room_update_attempts: int = Field(8, ge=1, description="Optimistic retries before ROOM_UPDATE_CONFLICT.")
 
     # WebSocket limits
-    ws_max_frame_bytes: int = Field(16 * 1024, description="Longer frames (in characters) are answered FRAME_TOO_LARGE and closed.")
+    ws_max_frame_bytes: int = Field(
+        16 * 1024, description="Longer frames (in characters) are answered FRAME_TOO_LARGE and closed."
+    )
     ws_rate_per_second: float = 50.0
     ws_rate_burst: int = 100
     ws_ping_interval_seconds: float = 30.0
