@@ -23,7 +23,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".chesschat"), description="Where the embedded Redis and the SQLite records live.")
     host: str = "127.0.0.1"
     port: int = 8000
-    public_url: str | None = Field(None, description="The URL users open, if not http://host:port.")
+    public_url: str | None = Field(
+        None, description="The URL users open, if not http://host:port; the web client there may call the API."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Other origins whose pages may call the API with the user's cookie."
+    )
 
     # Live state
     redis_url: str | None = Field(None, description="External Redis; unset starts an embedded redis-server.")
@@ -105,6 +110,12 @@ class Settings(BaseSettings):
     @property
     def table_prefix(self) -> str:
         return self.dynamodb_table_prefix if self.dynamodb_table_prefix is not None else f"chesschat-{self.env}-"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Origins of web clients served from elsewhere (e.g. a CDN) that call this API."""
+        extra = [self.public_url.rstrip("/")] if self.public_url else []
+        return sorted({*extra, *self.cors_origins})
 
     @property
     def url(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -121,3 +122,17 @@ def test_modes_this_version_lacks_are_refused_at_start(tmp_path: Path, field: st
     settings = settings_for("redis://127.0.0.1:1/0", tmp_path, **{field: value})
     with pytest.raises(SystemExit, match=f"CHESSCHAT_{field.upper()}={value}"):
         create_app(settings)
+
+
+def test_the_web_client_on_its_own_origin_may_call_the_api_with_cookies(
+    make_server: Callable[..., ServerThread],
+) -> None:
+    server = make_server(public_url="https://chess.example")
+    preflight = httpx.options(
+        f"{server.base_url}/api/me",
+        headers={"origin": "https://chess.example", "access-control-request-method": "GET"},
+    )
+    assert preflight.headers["access-control-allow-origin"] == "https://chess.example"
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    stranger = httpx.get(f"{server.base_url}/healthz", headers={"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in stranger.headers

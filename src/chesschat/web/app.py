@@ -9,6 +9,7 @@ from importlib import resources
 
 import redis.asyncio as aioredis
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -134,5 +135,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> ChessChatApp:
     records_http.install(app)
     static = resources.files("chesschat.web") / "static"
     app.mount("/", StaticFiles(directory=str(static), html=True), name="static")
+    if settings.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-correlation-id"],
+            expose_headers=["x-correlation-id"],
+        )
     app.add_middleware(CorrelationMiddleware)
     return ChessChatApp(app, wiring)
