@@ -4,6 +4,7 @@ connection is still usable (a heartbeat is answered) and the room is intact."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Callable
 
 import orjson
@@ -230,3 +231,32 @@ async def test_settings_are_checked_after_the_seat_and_the_role(
     assert (await outsider.error(silly))["code"] == "NOT_IN_ROOM"
     assert (await a.error(silly))["code"] == "INVALID_PAYLOAD"
     await outsider.close()
+
+
+
+async def test_a_client_that_stops_reading_holds_up_no_other_game(server: ServerThread) -> None:
+    """One player's socket stops reading (a tiny receive buffer, never read) while their
+    opponent sends it large signals; another room plays on regardless, because the server
+    never waits on one socket to deliver to the others."""
+    frozen = socket.socket()
+    frozen.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: a tiny window
+    frozen.connect(("127.0.0.1", server.settings.port))
+    account = signup(server.base_url)
+    stuck = Client(await websockets.connect(f"{server.ws_url}?token={account['token']}", sock=frozen), account)
+    stuck_peer = await Client.connect(server.ws_url, signup(server.base_url))
+    await stuck_peer.send({"type": "create_room"})
+    code = (await stuck_peer.expect("room_joined"))["roomCode"]
+    await stuck.send({"type": "join_room", "roomCode": code})
+    await stuck_peer.expect("video_ready")
+    stuck.ws.transport.pause_reading()
+    a = await Client.connect(server.ws_url, signup(server.base_url))
+    b = await Client.connect(server.ws_url, signup(server.base_url))
+    other = await open_room(a, b)
+    white, black, _ = await start(a, b, other)
+    blob = {"sdp": "x" * 15_000}
+    for i in range(360):  # ~5 MB, more than the kernel buffers hold, within the rate limit
+        await stuck_peer.send({"type": "signal", "roomCode": code, "data": blob})
+        if i > 90:
+            await asyncio.sleep(1 / 45)
+    last = await play(white, black, other, ["e2e4", "e7e5", "g1f3", "b8c6"])
+    assert last["ply"] == 4

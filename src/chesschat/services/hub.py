@@ -26,7 +26,8 @@ class Outlet(Protocol):
     connection_id: str
     room_code: str | None
 
-    async def send_text(self, text: str) -> None: ...
+    def push(self, text: str) -> None:
+        """Queue a frame for this socket; never waits."""
 
 
 class Subscriber(Protocol):
@@ -88,10 +89,7 @@ class Hub:
             closed = closed or text.startswith(ROOM_CLOSED_PREFIX)
             for outlet in list(members):
                 if target == EVERYONE or target == outlet.user_id:
-                    try:
-                        await outlet.send_text(text)
-                    except Exception:
-                        log.info("send_failed", connectionId=outlet.connection_id)
+                    outlet.push(text)
         if closed:
             for outlet in list(members):
                 await self.unlisten(outlet, code)

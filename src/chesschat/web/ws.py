@@ -7,8 +7,10 @@ the size limit, or a flood past the rate limit): every other bad frame is answer
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
+from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,7 @@ CLOSE_TOO_LARGE = 1009
 CLOSE_POLICY = 1008
 CONNECTION_TTL_S = 3600
 TOUCH_EVERY_S = 300
+MAX_BACKLOG = 512
 
 
 class TokenBucket:
@@ -66,9 +69,14 @@ class TokenBucket:
 
 
 class Connection:
-    """One open socket of one user (the hub's outlet)."""
+    """One open socket of one user (the hub's outlet).
 
-    __slots__ = ("bucket", "connection_id", "player", "room_code", "touched", "user_id", "ws")
+    Frames go out through a small per-socket queue drained by its own short-lived task, so a
+    client that stops reading holds up nobody else: the relay never waits on one socket.
+    A client that falls ``MAX_BACKLOG`` frames behind is disconnected.
+    """
+
+    __slots__ = ("backlog", "bucket", "connection_id", "player", "room_code", "touched", "user_id", "writer", "ws")
 
     def __init__(self, ws: WebSocket, player: Player, bucket: TokenBucket, connection_id: str) -> None:
         self.ws = ws
@@ -78,12 +86,35 @@ class Connection:
         self.room_code: str | None = None
         self.bucket = bucket
         self.touched = time.monotonic()
+        self.backlog: deque[str] = deque()
+        self.writer: asyncio.Task[None] | None = None
 
-    async def send_text(self, text: str) -> None:
-        await self.ws.send_text(text)
+    def push(self, text: str) -> None:
+        if len(self.backlog) >= MAX_BACKLOG:
+            self.backlog.clear()
+            log.warning("ws_slow_consumer_closed", connectionId=self.connection_id)
+            asyncio.get_running_loop().create_task(self.ws.close(CLOSE_POLICY, "Too slow"))
+            return
+        self.backlog.append(text)
+        if self.writer is None:
+            self.writer = asyncio.get_running_loop().create_task(self._drain())
 
-    async def send(self, frame: dict[str, Any]) -> None:
-        await self.ws.send_text(encode(frame))
+    def send(self, frame: dict[str, Any]) -> None:
+        self.push(encode(frame))
+
+    async def _drain(self) -> None:
+        try:
+            while self.backlog:
+                await self.ws.send_text(self.backlog.popleft())
+        except Exception:  # the socket is gone; the receive loop sees the close
+            self.backlog.clear()
+        finally:
+            self.writer = None
+
+    async def flush(self) -> None:
+        """Wait until every queued frame is written (before closing the socket)."""
+        while self.writer is not None:
+            await asyncio.shield(self.writer)
 
 
 def _token(ws: WebSocket, cookie_name: str) -> str | None:
@@ -139,40 +170,42 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
     settings = wiring.settings
     text = message.get("text")
     if text is None:
-        await conn.send(error_frame("INVALID_PAYLOAD", "Send JSON text frames."))
+        conn.send(error_frame("INVALID_PAYLOAD", "Send JSON text frames."))
         return True
     if len(text) > settings.ws_max_frame_bytes:
-        await conn.send(error_frame("FRAME_TOO_LARGE", context={"limitBytes": settings.ws_max_frame_bytes}))
+        conn.send(error_frame("FRAME_TOO_LARGE", context={"limitBytes": settings.ws_max_frame_bytes}))
         bound.warning("ws_frame_too_large", size=len(text))
+        await conn.flush()
         await conn.ws.close(CLOSE_TOO_LARGE, "Frame too large")
         return False
     if not conn.bucket.take():
         if conn.bucket.flooding:
             bound.warning("ws_flood_closed")
+            await conn.flush()
             await conn.ws.close(CLOSE_POLICY, "Rate limit exceeded")
             return False
-        await conn.send(error_frame("RATE_LIMITED"))
+        conn.send(error_frame("RATE_LIMITED"))
         return True
     parsed = inbound.parse(text)
     if isinstance(parsed, inbound.Rejection):
-        await conn.send(error_frame(parsed.code, parsed.message))
+        conn.send(error_frame(parsed.code, parsed.message))
         return True
     try:
         await _dispatch(wiring, conn, parsed)
     except DomainError as exc:
         context = {"roomCode": getattr(parsed, "room_code", None), "type": getattr(parsed, "type", None)}
-        await conn.send(error_frame(exc.code, exc.detail, context))
+        conn.send(error_frame(exc.code, exc.detail, context))
     except Exception:
         wiring.metrics.incr("AppErrors")
         bound.exception("ws_frame_failed", frameType=getattr(parsed, "type", None))
-        await conn.send(error_frame("INTERNAL_ERROR"))
+        conn.send(error_frame("INTERNAL_ERROR"))
     return True
 
 
 async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage) -> None:
     rooms, player = wiring.rooms, conn.player
     if isinstance(msg, inbound.Heartbeat):
-        await conn.send({"type": "heartbeat_ack", "serverTimestampMs": wiring.clock.now_ms()})
+        conn.send({"type": "heartbeat_ack", "serverTimestampMs": wiring.clock.now_ms()})
         if time.monotonic() - conn.touched > TOUCH_EVERY_S:
             conn.touched = time.monotonic()
             await wiring.live.touch_connection(conn.connection_id, CONNECTION_TTL_S)
@@ -192,7 +225,7 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
             await rooms.join(player, conn, code)
         case inbound.RoomMessage(type="leave_room"):
             await rooms.leave(player, conn, code)
-            await conn.send({"type": "room_left", "roomCode": code})
+            conn.send({"type": "room_left", "roomCode": code})
         case inbound.RoomMessage(type="request_takeback"):
             await rooms.take_back(player, code)
         case inbound.RoomMessage(type=action):
