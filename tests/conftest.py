@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,10 @@ import redis
 
 from chesschat.adapters.embedded_redis import EmbeddedRedis
 from tests.support import Client, FakeClock, ServerThread, free_port, settings_for, signup
+
+# Processes the tests start (servers, workers, the CLI) run this checkout's code too.
+SRC = Path(__file__).resolve().parents[1] / "src"
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
 
 
 @pytest.fixture(scope="session")

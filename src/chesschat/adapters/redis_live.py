@@ -9,9 +9,7 @@ and publishes the room's events. The terminal transition is the seed's WATCH/MUL
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import cast
 
 import orjson
@@ -19,6 +17,7 @@ from redis.asyncio import ConnectionPool, Redis
 from redis.exceptions import WatchError
 
 from chesschat.adapters import aws
+from chesschat.services.ports import RoomGone, Write
 from chesschat.settings import Settings
 
 ROOM_EXPIRIES = "room_expiries"
@@ -30,8 +29,6 @@ FINALIZATION_QUEUE = "game_finalization_queue"
 FINALIZATION_PROCESSING = "game_finalization_processing"
 FINALIZATION_DEADLETTER = "game_finalization_deadletter"
 FINALIZATION_WORKERS = "game_finalization_workers"
-ROOM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-ROOM_CODE_LENGTH = 8
 
 
 def _bytes(value: object) -> bytes:
@@ -92,10 +89,6 @@ def channel_room(channel: str) -> str:
     return channel.partition(":")[2]
 
 
-def new_room_code() -> str:
-    return "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(ROOM_CODE_LENGTH))
-
-
 CAS_SCRIPT = """
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '-1' then
@@ -112,23 +105,6 @@ for i = 10, #ARGV do redis.call('LPUSH', KEYS[5], ARGV[i]) end
 if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
 return {1}
 """
-
-
-class RoomGone(Exception):
-    """The room's key no longer exists."""
-
-
-@dataclass(frozen=True, slots=True)
-class Write:
-    """One room update: the new document and everything that moves with it."""
-
-    document: bytes
-    ttl_ms: int
-    expires_at_s: float
-    reconnect_at_s: float | None
-    clock_at_s: float | None
-    jobs: Sequence[bytes] = ()
-    message: str = ""
 
 
 class RedisLive:

@@ -12,6 +12,7 @@ to tell the players, and the finished games to record — or raises a
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -35,6 +36,14 @@ from chesschat.domain.events import (
 )
 
 RoomStatus = Literal["waiting", "active", "teardown", "terminal"]
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""Room codes avoid look-alikes (no I, L, O, 0, 1) so they survive being read aloud."""
+CODE_LENGTH = 8
+
+
+def new_code() -> str:
+    """A fresh, unguessable room code."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 CLOSED: tuple[RoomStatus, ...] = ("teardown", "terminal")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from chesschat.domain.room import Room
@@ -27,3 +29,53 @@ class Video(Protocol):
 
 class Metrics(Protocol):
     def incr(self, name: str, value: int = 1) -> None: ...
+
+
+class RoomGone(Exception):
+    """The room's key no longer exists."""
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One room update: the new document and everything that moves with it."""
+
+    document: bytes
+    ttl_ms: int
+    expires_at_s: float
+    reconnect_at_s: float | None
+    clock_at_s: float | None
+    jobs: Sequence[bytes] = ()
+    message: str = ""
+
+
+class LiveStore(Protocol):
+    """The live state: rooms and their indexes, reservations, connections, processes."""
+
+    async def get_room(self, code: str) -> bytes | None: ...
+
+    async def write_room(self, code: str, expected_version: int | None, write: Write) -> bytes | None:
+        """``None`` if written; else the current document. :raises RoomGone:"""
+
+    async def make_terminal(self, code: str, mark: Callable[[bytes], bytes | None]) -> bool: ...
+
+    async def delete_room(self, code: str) -> None: ...
+
+    async def forget_room(self, code: str) -> None: ...
+
+    async def due(self, index: str, now_s: float, limit: int = 100) -> list[str]: ...
+
+    async def reserve(self, code: str, user_id: str, ttl_ms: int) -> bool: ...
+
+    async def claim_reservation(self, code: str) -> bool: ...
+
+    async def publish(self, code: str, message: str) -> None: ...
+
+    async def set_connection(self, connection_id: str, record: Mapping[str, object], ttl_s: int) -> None: ...
+
+    async def node_alive(self, node_id: str, dead_after_s: float) -> None: ...
+
+    async def node_holds(self, node_id: str, code: str) -> None: ...
+
+    async def node_rooms(self, node_id: str) -> list[str]: ...
+
+    async def forget_node(self, node_id: str) -> None: ...

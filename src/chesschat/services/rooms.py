@@ -22,7 +22,6 @@ import chess
 import orjson
 import structlog
 
-from chesschat.adapters.redis_live import RedisLive, RoomGone, Write, new_room_code
 from chesschat.domain import errors
 from chesschat.domain import game as g
 from chesschat.domain import room as rules
@@ -32,7 +31,7 @@ from chesschat.domain.serde import room_from_dict, room_to_dict
 from chesschat.protocol import inbound
 from chesschat.protocol.outbound import render
 from chesschat.services.hub import Hub, Outlet, pack
-from chesschat.services.ports import Clock, Metrics, Video
+from chesschat.services.ports import Clock, LiveStore, Metrics, RoomGone, Video, Write
 from chesschat.settings import Settings
 
 log = structlog.get_logger("chesschat.rooms")
@@ -47,7 +46,7 @@ class UpdateConflict(errors.DomainError):
 
 class RoomService:
     def __init__(
-        self, live: RedisLive, hub: Hub, video: Video, metrics: Metrics, clock: Clock, settings: Settings
+        self, live: LiveStore, hub: Hub, video: Video, metrics: Metrics, clock: Clock, settings: Settings
     ) -> None:
         self.live = live
         self.hub = hub
@@ -197,7 +196,7 @@ class RoomService:
         """Issue a fresh code and open its room with ``player`` as host."""
         previous = outlet.room_code
         for _ in range(CODE_ATTEMPTS):
-            code = new_room_code()
+            code = rules.new_code()
             await self.hub.listen(outlet, code)
             try:
                 t = await self._open(code, player, outlet)
@@ -218,7 +217,7 @@ class RoomService:
     async def reserve_code(self, player: Player) -> str:
         """Issue a code whose room opens when someone first joins it."""
         for _ in range(CODE_ATTEMPTS):
-            code = new_room_code()
+            code = rules.new_code()
             if await self.live.reserve(code, player.user_id, self.ttl_ms):
                 return code
         raise UpdateConflict()

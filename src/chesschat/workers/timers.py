@@ -13,9 +13,8 @@ from collections.abc import Awaitable, Callable
 import structlog
 
 from chesschat.adapters import redis_live
-from chesschat.adapters.redis_live import RedisLive
 from chesschat.domain.errors import DomainError
-from chesschat.services.ports import Clock, Metrics
+from chesschat.services.ports import Clock, LiveStore, Metrics
 from chesschat.services.rooms import RoomService
 from chesschat.settings import Settings
 from chesschat.workers.loops import stop_all, stopping
@@ -28,7 +27,7 @@ async def poll(
     interval_s: float,
     index: str,
     action: Callable[[str], Awaitable[None]],
-    live: RedisLive,
+    live: LiveStore,
     clock: Clock,
     metrics: Metrics,
 ) -> None:
