@@ -111,6 +111,12 @@ class Connection:
         finally:
             self.writer = None
 
+    def discard_backlog(self) -> None:
+        """The socket is closed: frames still queued for it are dropped."""
+        self.backlog.clear()
+        if self.writer is not None:
+            self.writer.cancel()
+
     async def flush(self) -> None:
         """Wait until every queued frame is written (before closing the socket)."""
         while self.writer is not None:
@@ -154,6 +160,7 @@ async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
     except WebSocketDisconnect:
         pass
     finally:
+        conn.discard_backlog()
         wiring.metrics.incr("WsConnectionsClosed")
         wiring.metrics.open_connections.dec()
         bound.info("ws_disconnected", roomCode=conn.room_code)
