@@ -40,9 +40,7 @@ locals {
       CHESSCHAT_REDIS_AUTH_SECRET_ARN = module.elasticache.auth_token_secret_arn
       CHESSCHAT_RECORD_STORE          = "dynamodb"
       CHESSCHAT_DYNAMODB_TABLE_PREFIX = local.dynamodb_table_prefix
-      CHESSCHAT_IDENTITY              = "cognito"
-      CHESSCHAT_COGNITO_USER_POOL_ID  = module.cognito.user_pool_id
-      CHESSCHAT_COGNITO_CLIENT_ID     = module.cognito.client_id
+      CHESSCHAT_IDENTITY              = var.identity_provider
       CHESSCHAT_VIDEO                 = var.video_provider
       CHESSCHAT_METRICS               = "cloudwatch"
       CHESSCHAT_TURN_URLS             = jsonencode(flatten(module.coturn[*].turn_urls))

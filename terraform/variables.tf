@@ -211,14 +211,25 @@ variable "redis_node_type" {
   default     = "cache.t4g.micro"
 }
 
-variable "video_provider" {
-  description = "Video path: chime (Chime SDK meetings) or webrtc (browser-to-browser with the coturn TURN server)."
+variable "identity_provider" {
+  description = "How people sign in: local (accounts, argon2id password hashes and sessions in the DynamoDB users, usernames and sessions tables). Only the modes this application version starts with are accepted, so a plan fails rather than a deployment that cannot start."
   type        = string
-  default     = "chime"
+  default     = "local"
 
   validation {
-    condition     = contains(["chime", "webrtc"], var.video_provider)
-    error_message = "video_provider must be \"chime\" or \"webrtc\"."
+    condition     = contains(["local"], var.identity_provider)
+    error_message = "identity_provider must be \"local\": this application version refuses to start with cognito (the user pool is provisioned for when it does)."
+  }
+}
+
+variable "video_provider" {
+  description = "Video path: webrtc (browser-to-browser; turn on coturn_enabled for players behind strict NATs). Only the modes this application version starts with are accepted."
+  type        = string
+  default     = "webrtc"
+
+  validation {
+    condition     = contains(["webrtc"], var.video_provider)
+    error_message = "video_provider must be \"webrtc\": this application version refuses to start with chime."
   }
 }
 

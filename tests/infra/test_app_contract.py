@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import typing
 from types import ModuleType
 
 import pytest
@@ -23,7 +24,6 @@ def app_module(name: str) -> ModuleType:
 
 def test_app_creates_the_same_tables_terraform_creates() -> None:
     app_tables = app_module("chesschat.adapters.records.dynamodb").TABLES
-    # `sessions` serves only the local identity; on AWS identity is Cognito's.
     app = {
         name: (
             {k["AttributeName"]: k["KeyType"] for k in spec["KeySchema"]},
@@ -33,7 +33,6 @@ def test_app_creates_the_same_tables_terraform_creates() -> None:
             },
         )
         for name, spec in app_tables.items()
-        if name != "sessions"
     }
     terraform = {}
     for name, table in hcl.module("dynamodb").locals["tables"].items():
@@ -43,13 +42,41 @@ def test_app_creates_the_same_tables_terraform_creates() -> None:
     assert app == terraform
 
 
+def test_sessions_expire_by_the_attribute_the_app_writes() -> None:
+    source = (hcl.REPO / "src" / "chesschat" / "adapters" / "records" / "dynamodb.py").read_text(encoding="utf-8")
+    app_ttl = re.search(r'"AttributeName": "(\w+)"\}', source)
+    assert app_ttl, "the app no longer turns on TTL for sessions"
+    ttls = {name: table["ttl"] for name, table in hcl.module("dynamodb").locals["tables"].items()}
+    assert ttls.pop("sessions") == app_ttl.group(1)
+    assert set(ttls.values()) == {None}
+
+
+def accepted_values(variable: str) -> set[str]:
+    condition = hcl.root().variables[variable]["validation"][0]["condition"]
+    listed = re.search(r"contains\(\[([^\]]*)\]", condition)
+    assert listed, condition
+    return set(re.findall(r'"(\w+)"', listed.group(1)))
+
+
+@pytest.mark.parametrize(("variable", "setting"), [("identity_provider", "identity"), ("video_provider", "video")])
+def test_terraform_accepts_only_modes_the_app_starts_with(variable: str, setting: str) -> None:
+    """A plan fails on a mode the app would refuse, instead of a service that never starts."""
+    settings = app_module("chesschat.settings").Settings
+    refused = {value for (name, value) in app_module("chesschat.web.app").UNAVAILABLE if name == setting}
+    startable = set(typing.get_args(settings.model_fields[setting].annotation)) - refused
+    accepted = accepted_values(variable)
+    assert accepted == startable
+    assert hcl.root().variables[variable]["default"] in accepted
+    tfvars = (hcl.TERRAFORM / "environments" / "dev" / "terraform.tfvars").read_text(encoding="utf-8")
+    chosen = re.search(rf'^{variable}\s*=\s*"(\w+)"', tfvars, flags=re.M)
+    assert chosen is None or chosen.group(1) in accepted
+    image = re.search(rf"CHESSCHAT_{setting.upper()}=(\w+)", (hcl.REPO / "Dockerfile").read_text(encoding="utf-8"))
+    assert image is None or image.group(1) in startable
+
+
 def test_dashboard_shows_the_metrics_the_app_emits() -> None:
     names = app_module("chesschat.adapters.metrics").NAMES
     assert list(names) == hcl.module("monitoring").variables["app_metric_names"]["default"]
-
-
-# Settings the Cognito identity adapter reads; they join Settings with that adapter.
-COGNITO_SETTINGS = {"CHESSCHAT_COGNITO_USER_POOL_ID", "CHESSCHAT_COGNITO_CLIENT_ID"}
 
 
 def test_task_and_image_environment_name_only_settings_the_app_reads() -> None:
@@ -58,7 +85,7 @@ def test_task_and_image_environment_name_only_settings_the_app_reads() -> None:
     names = set(re.findall(r"\b(CHESSCHAT_[A-Z_]+)\b", environment))
     assert len(names) >= 15
     names |= set(re.findall(r"\b(CHESSCHAT_[A-Z_]+)=", (hcl.REPO / "Dockerfile").read_text(encoding="utf-8")))
-    unknown = {n for n in names - COGNITO_SETTINGS if n.removeprefix("CHESSCHAT_").lower() not in fields}
+    unknown = {n for n in names if n.removeprefix("CHESSCHAT_").lower() not in fields}
     assert not unknown, f"the task sets settings the app does not have: {unknown}"
 
 

@@ -59,7 +59,7 @@ def test_image_checks_health_on_healthz_and_serves_on_8080() -> None:
 
 def test_image_defaults_to_the_aws_mode_without_secrets() -> None:
     env = " ".join(line for line in final_stage() if line.startswith("ENV "))
-    for setting in ("CHESSCHAT_RECORD_STORE=dynamodb", "CHESSCHAT_IDENTITY=cognito", "CHESSCHAT_METRICS=cloudwatch",
+    for setting in ("CHESSCHAT_RECORD_STORE=dynamodb", "CHESSCHAT_IDENTITY=local", "CHESSCHAT_METRICS=cloudwatch",
                     "CHESSCHAT_COOKIE_SECURE=true"):
         assert setting in env
     assert not re.search(r"(SECRET|TOKEN|PASSWORD)=", env)

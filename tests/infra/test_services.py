@@ -29,6 +29,8 @@ DESIGN_TABLES = {
     ),
     "notifications": ("user_id", "notification_id", {}),
     "pair_rooms": ("pair_id", None, {}),
+    # Local accounts' sessions (the identity this version runs with on AWS); expire by TTL.
+    "sessions": ("token_hash", None, {}),
 }
 
 
@@ -186,9 +188,8 @@ def test_tasks_run_private_with_the_application_settings() -> None:
     assert service["load_balancer"][0]["container_port"] == "${var.container_port}"
     env = hcl.root().locals["app_environment"]
     for setting in ("CHESSCHAT_ENV", "CHESSCHAT_REDIS_URL", "CHESSCHAT_RECORD_STORE", "CHESSCHAT_IDENTITY",
-                    "CHESSCHAT_COGNITO_USER_POOL_ID", "CHESSCHAT_COGNITO_CLIENT_ID", "CHESSCHAT_VIDEO",
-                    "CHESSCHAT_TURN_URLS", "CHESSCHAT_METRICS", "CHESSCHAT_AWS_REGION", "CHESSCHAT_PUBLIC_URL",
-                    "CHESSCHAT_COOKIE_SECURE"):
+                    "CHESSCHAT_VIDEO", "CHESSCHAT_TURN_URLS", "CHESSCHAT_METRICS", "CHESSCHAT_AWS_REGION",
+                    "CHESSCHAT_PUBLIC_URL", "CHESSCHAT_COOKIE_SECURE"):
         assert setting in env, setting
 
 

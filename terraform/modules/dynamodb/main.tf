@@ -1,5 +1,6 @@
 # One table per domain (the schema of the design's records section). Every table is
-# on-demand, with point-in-time recovery and server-side encryption.
+# on-demand, with point-in-time recovery and server-side encryption. `ttl` names the
+# attribute DynamoDB expires items by (sessions of the local identity), or null.
 
 locals {
   tables = {
@@ -8,12 +9,21 @@ locals {
       range_key  = null
       attributes = { user_id = "S" }
       indexes    = {}
+      ttl        = null
     }
     usernames = {
       hash_key   = "username"
       range_key  = null
       attributes = { username = "S" }
       indexes    = {}
+      ttl        = null
+    }
+    sessions = {
+      hash_key   = "token_hash"
+      range_key  = null
+      attributes = { token_hash = "S" }
+      indexes    = {}
+      ttl        = "expires_at"
     }
     games = {
       hash_key   = "game_id"
@@ -23,12 +33,14 @@ locals {
         "white-player-index" = { hash_key = "white_player_id", range_key = "ended_at" }
         "black-player-index" = { hash_key = "black_player_id", range_key = "ended_at" }
       }
+      ttl = null
     }
     friendships = {
       hash_key   = "user_id"
       range_key  = "friend_user_id"
       attributes = { user_id = "S", friend_user_id = "S" }
       indexes    = {}
+      ttl        = null
     }
     friend_requests = {
       hash_key   = "recipient_user_id"
@@ -37,6 +49,7 @@ locals {
       indexes = {
         "sender-index" = { hash_key = "sender_user_id", range_key = "created_at" }
       }
+      ttl = null
     }
     challenges = {
       hash_key   = "challenge_id"
@@ -46,18 +59,21 @@ locals {
         "challenger-index" = { hash_key = "challenger_user_id", range_key = "created_at" }
         "challenged-index" = { hash_key = "challenged_user_id", range_key = "created_at" }
       }
+      ttl = null
     }
     notifications = {
       hash_key   = "user_id"
       range_key  = "notification_id"
       attributes = { user_id = "S", notification_id = "S" }
       indexes    = {}
+      ttl        = null
     }
     pair_rooms = {
       hash_key   = "pair_id"
       range_key  = null
       attributes = { pair_id = "S" }
       indexes    = {}
+      ttl        = null
     }
   }
 }
@@ -89,6 +105,15 @@ resource "aws_dynamodb_table" "this" {
       hash_key        = global_secondary_index.value.hash_key
       range_key       = global_secondary_index.value.range_key
       projection_type = "ALL"
+    }
+  }
+
+  dynamic "ttl" {
+    for_each = each.value.ttl == null ? [] : [each.value.ttl]
+
+    content {
+      attribute_name = ttl.value
+      enabled        = true
     }
   }
 
