@@ -14,11 +14,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from chesschat.services.ports import SystemClock
-from tests import support
-from tests.support import ServerThread
-
-# The harness's settings builder (named test_settings in older trees).
-settings_for = getattr(support, "settings_for", None) or support.test_settings
+from tests.support import ServerThread, settings_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM_ARGS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import chess
@@ -130,3 +131,61 @@ async def test_a_pawn_on_the_last_rank_asks_which_piece(players: list[Player]) -
     for p in (white, black):
         await expect(p.page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())
     await expect(black.page.get_by_test_id("move-list")).to_contain_text("bxa8=N")
+
+
+async def test_a_finished_game_is_in_history_replays_and_counts_on_the_profile(players: list[Player]) -> None:
+    alice, bob = players
+    await open_room(alice, bob)
+    white, black = await start_game(alice, bob)
+    board = chess.Board()
+    for uci in ("f2f3", "e7e5", "g2g4", "d8h4"):
+        mover, other = (white, black) if board.turn == chess.WHITE else (black, white)
+        await play(mover, other, board, uci, by="click")
+    await expect(black.page.get_by_test_id("end-title")).to_have_text("You won by checkmate!")
+    await black.page.keyboard.press("Escape")
+    await wait_for_record(black)
+
+    page = black.page
+    await page.get_by_role("link", name="History").click()
+    row = page.locator("table.history tbody tr").first
+    await expect(row).to_contain_text("Win")
+    await expect(row).to_contain_text("checkmate")
+    await expect(row).to_contain_text(white.name)
+    await expect(row.locator("td.num")).to_have_text("4")
+    async with page.expect_download() as download:
+        await row.get_by_role("button", name="PGN").click()
+    pgn = (await (await download.value).path()).read_text()
+    assert "1. f3 e5 2. g4 Qh4# 0-1" in pgn
+    await black.shot("history")
+
+    await row.get_by_role("link", name="Replay").click()
+    replay = page.get_by_test_id("replay-board")
+    await expect(page.locator(".replay h1")).to_contain_text("Win vs")
+    await expect(replay).to_have_attribute("data-fen", board.fen())
+    await page.get_by_role("button", name="First move").click()
+    await expect(replay).to_have_attribute("data-fen", chess.STARTING_FEN)
+    await page.keyboard.press("ArrowRight")
+    after_f3 = chess.Board()
+    after_f3.push_uci("f2f3")
+    await expect(replay).to_have_attribute("data-fen", after_f3.fen())
+    await page.get_by_role("button", name="Qh4#").click()
+    await expect(replay).to_have_attribute("data-fen", board.fen())
+    await black.shot("replay")
+
+    await page.get_by_role("link", name="Profile").click()
+    stats = {"Games": "1", "Wins": "1", "Losses": "0", "Draws": "0", "Score": "100%"}
+    for name, value in stats.items():
+        await expect(page.locator(f".stats div:has(dt:text-is('{name}')) dd")).to_have_text(value)
+    await white.page.get_by_role("link", name="Profile").click()
+    await expect(white.page.locator(".stats div:has(dt:text-is('Losses')) dd")).to_have_text("1")
+
+
+async def wait_for_record(player: Player) -> None:
+    """The game's record is written by the finalization worker just after the game ends;
+    wait until the player's history has it (a condition, polled)."""
+    for _ in range(200):
+        response = await player.page.request.get("/api/history")
+        if response.ok and (await response.json())["games"]:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the finished game never reached the history")

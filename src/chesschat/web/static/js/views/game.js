@@ -37,7 +37,7 @@ export function gameView(main, app, id) {
 
   api
     .game(id)
-    .then((g) => {
+    .then(({ game: g }) => {
       record = g
       ply = g.move_list_uci?.length || 0
       const boardEl = h("div", { class: "board", "data-testid": "replay-board" })
@@ -68,10 +68,10 @@ export function gameView(main, app, id) {
             h(
               "div",
               { class: "row" },
-              h("button", { class: "btn", type: "button", "aria-label": "First move", onclick: () => step(-1e9) }, "⏮"),
-              h("button", { class: "btn", type: "button", "aria-label": "Previous move", onclick: () => step(-1) }, "◀"),
-              h("button", { class: "btn", type: "button", "aria-label": "Next move", onclick: () => step(1) }, "▶"),
-              h("button", { class: "btn", type: "button", "aria-label": "Last move", onclick: () => step(1e9) }, "⏭"),
+              h("button", { class: "btn step", type: "button", "aria-label": "First move", onclick: () => step(-1e9) }, "«"),
+              h("button", { class: "btn step", type: "button", "aria-label": "Previous move", onclick: () => step(-1) }, "‹"),
+              h("button", { class: "btn step", type: "button", "aria-label": "Next move", onclick: () => step(1) }, "›"),
+              h("button", { class: "btn step", type: "button", "aria-label": "Last move", onclick: () => step(1e9) }, "»"),
             ),
             list,
             h("button", { class: "btn btn-primary", type: "button", onclick: () => downloadPgn(id) }, "Download PGN"),
