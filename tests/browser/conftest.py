@@ -158,6 +158,8 @@ async def players(
             log.write_text("\n".join(player.console))
         await player.context.close()
         await player.proxy.close()
+    uncaught = [line for player in made for line in player.console if line.startswith("pageerror:")]
+    assert not uncaught, f"the client threw: {uncaught}"
 
 
 @pytest.hookimpl(hookwrapper=True)
