@@ -9,7 +9,7 @@ import chess
 from playwright.async_api import expect
 
 from tests.browser.conftest import Player
-from tests.browser.helpers import drag, open_room, play, remote_video_plays, sign_up, start_game
+from tests.browser.helpers import PASSWORD, drag, open_room, play, remote_video_plays, sign_up, start_game
 
 
 async def test_checkmate_by_drag_and_click_with_live_video_then_the_next_game_flags(
@@ -189,3 +189,19 @@ async def wait_for_record(player: Player) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the finished game never reached the history")
+
+
+async def test_signing_out_and_back_in_remembers_who_you_are(players: list[Player]) -> None:
+    alice = players[0]
+    username = await sign_up(alice)
+    await expect(alice.page.get_by_test_id("create-room")).to_be_visible()
+    await alice.page.get_by_role("button", name="Sign out").click()
+    form = alice.page.get_by_test_id("auth-form")
+    await expect(form.get_by_role("heading")).to_have_text("Welcome back")
+    await expect(alice.page.locator("#auth-username")).to_have_value(username)
+    await alice.page.fill("#auth-password", "not the password")
+    await alice.page.get_by_test_id("auth-submit").click()
+    await expect(alice.page.get_by_test_id("auth-error")).not_to_be_empty()
+    await alice.page.fill("#auth-password", PASSWORD)
+    await alice.page.get_by_test_id("auth-submit").click()
+    await expect(alice.page.get_by_test_id("create-room")).to_be_visible()

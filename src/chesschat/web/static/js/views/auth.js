@@ -1,9 +1,13 @@
-// Sign in / create an account.
+// Sign in / create an account. A browser that has signed in before opens on "sign in",
+// with the last username filled in.
 import { api } from "../api.js"
 import { clear, h } from "../dom.js"
 
+const LAST_USER = "chesschat.lastUser"
+
 export function authView(main, app) {
-  let mode = "signup"
+  const known = localStorage.getItem(LAST_USER) || ""
+  let mode = known ? "login" : "signup"
   const error = h("p", { class: "form-error", role: "alert", "data-testid": "auth-error" })
   const username = h("input", {
     id: "auth-username",
@@ -35,6 +39,7 @@ export function authView(main, app) {
     submit.disabled = true
     try {
       const session = await (mode === "signup" ? api.signup : api.login)(username.value.trim(), password.value)
+      localStorage.setItem(LAST_USER, session.user.username)
       await app.signedIn(session.user)
     } catch (e) {
       error.textContent = e.code === "CONFLICT" ? "That username is taken." : e.message
@@ -44,6 +49,7 @@ export function authView(main, app) {
   }
 
   setMode(mode)
+  username.value = known
   clear(
     main,
     h(
@@ -69,5 +75,5 @@ export function authView(main, app) {
       ),
     ),
   )
-  username.focus()
+  ;(known ? password : username).focus()
 }
