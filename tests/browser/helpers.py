@@ -10,6 +10,7 @@ from playwright.async_api import Page, expect
 from tests.browser.conftest import Player
 
 PASSWORD = "correct horse battery"
+SELF_VIEW = "() => document.querySelector('[data-testid=local-video]')?.videoWidth > 0"
 REMOTE_FRAMES = """() => {
   const v = document.querySelector('[data-testid=remote-video]')
   return v && v.videoWidth > 0 && v.currentTime > 0 ? v.currentTime : 0
@@ -33,6 +34,8 @@ async def open_room(host: Player, guest: Player) -> str:
     await host.page.get_by_test_id("create-room").click()
     await expect(host.page.get_by_test_id("room-code")).to_have_text(_code_pattern())
     code = (await host.page.get_by_test_id("room-code").text_content() or "").strip()
+    # While waiting for the friend, the host already sees their own camera.
+    await host.page.wait_for_function(SELF_VIEW, timeout=10_000)
     await sign_up(guest, f"/#/room/{code}")
     await expect(guest.page.get_by_test_id("room-code")).to_have_text(code)
     await expect(host.page.get_by_test_id("start-form")).to_be_visible()

@@ -35,8 +35,13 @@ export class VideoCall extends EventTarget {
   media() {
     if (!this.localPromise) {
       const devices = navigator.mediaDevices
-      this.localPromise = (devices?.getUserMedia ? devices.getUserMedia(MEDIA) : Promise.reject(new Error("no media devices")))
+      const asked = (devices?.getUserMedia ? devices.getUserMedia(MEDIA) : Promise.reject(new Error("no media devices")))
         .then((stream) => {
+          if (this.localPromise !== asked) {
+            // The room was left while the browser was still asking: release the camera.
+            for (const t of stream.getTracks()) t.stop()
+            return null
+          }
           this.local = stream
           this.localVideo.srcObject = stream
           this.applyToggles()
@@ -44,9 +49,11 @@ export class VideoCall extends EventTarget {
           return stream
         })
         .catch((error) => {
+          if (this.localPromise !== asked) return null
           this.dispatchEvent(new CustomEvent("local", { detail: { ok: false, error: String(error?.name || error) } }))
           return null
         })
+      this.localPromise = asked
     }
     return this.localPromise
   }

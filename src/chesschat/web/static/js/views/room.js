@@ -64,6 +64,13 @@ export function roomView(main, app, rawCode) {
     autocomplete: "off",
     spellcheck: "false",
   })
+  el.moveForm = h(
+    "form",
+    { class: "row", onsubmit: (e) => typedMove(e) },
+    h("label", { for: "move-input", class: "sr-only" }, "Type a move"),
+    el.moveInput,
+    h("button", { class: "btn btn-small", type: "submit" }, "Play"),
+  )
   el.remote = h("video", { class: "video-remote", autoplay: true, playsinline: true, "data-testid": "remote-video" })
   el.local = h("video", { class: "video-local", autoplay: true, playsinline: true, "data-testid": "local-video" })
   el.local.muted = true
@@ -110,7 +117,7 @@ export function roomView(main, app, rawCode) {
         el.startForm,
         el.controls,
         el.moves,
-        h("form", { class: "row", onsubmit: typedMove }, h("label", { for: "move-input", class: "sr-only" }, "Type a move"), el.moveInput, h("button", { class: "btn btn-small", type: "submit" }, "Play")),
+        el.moveForm,
       ),
       el.endDialog,
     ),
@@ -159,6 +166,9 @@ export function roomView(main, app, rawCode) {
     el.cam.setAttribute("aria-pressed", String(!on))
     el.local.classList.toggle("off", !on)
   })
+  // The camera starts on entering the room, so the self-view shows (and the browser asks
+  // for permission) while waiting for the friend, not in the middle of the game.
+  video.media()
 
   // ---- helpers ------------------------------------------------------------------------
   function playerBar(position) {
@@ -359,6 +369,7 @@ export function roomView(main, app, rawCode) {
     renderStartForm()
     renderMoves()
     renderOverlay()
+    el.moveForm.hidden = !live() || !mine
     el.conn.textContent = socket.status === "open" ? "● online" : socket.status === "reconnecting" ? "● reconnecting" : "● connecting"
     el.conn.dataset.status = socket.status
     if (g) drawBoard(false)
