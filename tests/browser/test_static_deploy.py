@@ -1,0 +1,91 @@
+"""The web client deployed as static files on its own site (as on S3/CloudFront), talking to
+the API on another site through the generated `config.js`: no cookie crosses the sites, so
+the client signs its requests and its socket with the bearer token."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import threading
+from collections.abc import AsyncIterator, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import chess
+import pytest
+from playwright.async_api import Browser, expect
+
+import chesschat
+from chesschat.services.ports import SystemClock
+from tests.browser.conftest import CuttableProxy, Player
+from tests.browser.helpers import open_room, play, start_game
+from tests.support import ServerThread, settings_for
+
+STATIC = Path(chesschat.__file__).parent / "web" / "static"
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def static_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The client's files served from their own origin; the test writes ``config.js``."""
+    root = tmp_path / "site"
+    shutil.copytree(STATIC, root)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    # "localhost" here and "127.0.0.1" for the API: two different sites, as a CDN domain and
+    # the API's domain would be.
+    yield f"http://localhost:{httpd.server_address[1]}", root
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def api_server(clean_redis: str, tmp_path: Path, static_site: tuple[str, Path]) -> Iterator[ServerThread]:
+    origin, _ = static_site
+    settings = settings_for(clean_redis, tmp_path, cors_origins=[origin])
+    running = ServerThread(settings, SystemClock()).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+async def static_players(
+    browser: Browser, api_server: ServerThread, static_site: tuple[str, Path]
+) -> AsyncIterator[list[Player]]:
+    origin, root = static_site
+    api = f"http://127.0.0.1:{api_server.settings.port}"
+    config = {"apiBase": api, "wsUrl": f"ws://127.0.0.1:{api_server.settings.port}/ws"}
+    (root / "config.js").write_text(f"window.CHESSCHAT_CONFIG = {json.dumps(config)};\n", encoding="utf-8")
+    made = []
+    for name in ("alice", "bob"):
+        context = await browser.new_context(
+            base_url=origin, viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"]
+        )
+        # The proxy only satisfies Player's shape; nothing is cut in this test.
+        made.append(Player(name, context, await context.new_page(), CuttableProxy(api_server.settings.port)))
+    yield made
+    for player in made:
+        await player.context.close()
+    uncaught = [line for player in made for line in player.console if line.startswith("pageerror:")]
+    assert not uncaught, f"the client threw: {uncaught}"
+
+
+async def test_a_static_deployment_plays_against_an_api_on_another_site(static_players: list[Player]) -> None:
+    alice, bob = static_players
+    await open_room(alice, bob)
+    white, black = await start_game(alice, bob)
+    board = chess.Board()
+    await play(white, black, board, "e2e4", by="click")
+    await play(black, white, board, "e7e5", by="drag")
+    # Signed in by the bearer token the client kept (the API's cookie is for another site).
+    for player in (alice, bob):
+        assert await player.page.evaluate("localStorage.getItem('chesschat.token')")
+    # A reload keeps the session and rejoins the game where it stands.
+    await white.page.reload()
+    await expect(white.page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())
