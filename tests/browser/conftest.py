@@ -158,8 +158,18 @@ async def players(
             log.write_text("\n".join(player.console))
         await player.context.close()
         await player.proxy.close()
-    uncaught = [line for player in made for line in player.console if line.startswith("pageerror:")]
-    assert not uncaught, f"the client threw: {uncaught}"
+    assert_clean_console(made)
+
+
+def assert_clean_console(players: list[Player]) -> None:
+    """No uncaught error in the client, and nothing the security policy had to block."""
+    bad = [
+        line
+        for player in players
+        for line in player.console
+        if line.startswith("pageerror:") or "Content Security Policy" in line
+    ]
+    assert not bad, f"the client's console: {bad}"
 
 
 @pytest.hookimpl(hookwrapper=True)

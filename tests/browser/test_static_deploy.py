@@ -18,7 +18,7 @@ from playwright.async_api import Browser, expect
 
 import chesschat
 from chesschat.services.ports import SystemClock
-from tests.browser.conftest import CuttableProxy, Player
+from tests.browser.conftest import CuttableProxy, Player, assert_clean_console
 from tests.browser.helpers import open_room, play, start_game
 from tests.support import ServerThread, settings_for
 
@@ -72,8 +72,7 @@ async def static_players(
     yield made
     for player in made:
         await player.context.close()
-    uncaught = [line for player in made for line in player.console if line.startswith("pageerror:")]
-    assert not uncaught, f"the client threw: {uncaught}"
+    assert_clean_console(made)
 
 
 async def test_a_static_deployment_plays_against_an_api_on_another_site(static_players: list[Player]) -> None:

@@ -96,3 +96,18 @@ def test_generated_config_js_has_every_key_the_web_client_reads() -> None:
     deploy = (hcl.REPO / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
     written = set(re.findall(r'^\s*"(\w+)":', deploy, flags=re.M))
     assert read <= written, read - written
+
+
+def directives(policy: str) -> dict[str, str]:
+    return dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+
+
+def test_the_cdn_sends_the_apps_content_security_policy_plus_the_api() -> None:
+    app_policy = directives(app_module("chesschat.web.middleware").CONTENT_SECURITY_POLICY)
+    source = (hcl.MODULES / "static_edge" / "main.tf").read_text(encoding="utf-8")
+    block = source[source.index("content_security_policy {") :]
+    listed = re.findall(r'^\s*"([a-z-]+ [^"]*(?:\$\{[^}]*\}[^"]*)*)",?$', block[: block.index("])")], flags=re.M)
+    cdn_policy = directives("; ".join(listed))
+    api = "${var.api_origin}"
+    assert cdn_policy.pop("connect-src") == f"'self' {api} ${{replace(var.api_origin, \"https://\", \"wss://\")}}"
+    assert cdn_policy == {k: v for k, v in app_policy.items() if k != "connect-src"}

@@ -136,3 +136,23 @@ def test_the_web_client_on_its_own_origin_may_call_the_api_with_cookies(
     assert preflight.headers["access-control-allow-credentials"] == "true"
     stranger = httpx.get(f"{server.base_url}/healthz", headers={"origin": "https://evil.example"})
     assert "access-control-allow-origin" not in stranger.headers
+
+
+def test_pages_cannot_be_framed_sniffed_or_fed_foreign_scripts(
+    server: ServerThread, make_server: Callable[..., ServerThread]
+) -> None:
+    page = httpx.get(f"{server.base_url}/")
+    policy = dict(part.strip().split(" ", 1) for part in page.headers["content-security-policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
+    api = httpx.get(f"{server.base_url}/api/me")
+    for response in (page, api):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "camera=(self)" in response.headers["permissions-policy"]
+    # The interactive API docs load Swagger UI from its CDN: no policy there.
+    assert "content-security-policy" not in httpx.get(f"{server.base_url}/docs").headers
+    # HSTS only where the public URL is HTTPS (a laptop on http://127.0.0.1 must not pin it).
+    assert "strict-transport-security" not in page.headers
+    behind_tls = make_server(public_url="https://chess.example")
+    assert "max-age=" in httpx.get(f"{behind_tls.base_url}/healthz").headers["strict-transport-security"]

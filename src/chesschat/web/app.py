@@ -27,7 +27,7 @@ from chesschat.services.records import Records, RecordStore
 from chesschat.services.rooms import RoomService
 from chesschat.settings import Settings
 from chesschat.web import http, records_http, ws
-from chesschat.web.middleware import CorrelationMiddleware
+from chesschat.web.middleware import CorrelationMiddleware, SecurityHeadersMiddleware
 from chesschat.workers.finalizer import Finalizer
 from chesschat.workers.timers import Timers
 
@@ -144,5 +144,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> ChessChatApp:
             allow_headers=["authorization", "content-type", "x-correlation-id"],
             expose_headers=["x-correlation-id"],
         )
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.url.startswith("https://"))
     app.add_middleware(CorrelationMiddleware)
     return ChessChatApp(app, wiring)

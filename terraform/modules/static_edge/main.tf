@@ -138,6 +138,32 @@ resource "aws_cloudfront_response_headers_policy" "this" {
       referrer_policy = "strict-origin-when-cross-origin"
       override        = true
     }
+
+    # The app's own policy (chesschat.web.middleware), plus the API's origin for fetch and
+    # the socket: the client is served from here and talks to the API on its own host.
+    content_security_policy {
+      content_security_policy = join("; ", [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self' ${var.api_origin} ${replace(var.api_origin, "https://", "wss://")}",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ])
+      override = true
+    }
+  }
+
+  custom_headers_config {
+    items {
+      header   = "Permissions-Policy"
+      value    = "camera=(self), microphone=(self), geolocation=(), payment=()"
+      override = true
+    }
   }
 }
 

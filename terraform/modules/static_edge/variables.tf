@@ -8,6 +8,16 @@ variable "domain_name" {
   type        = string
 }
 
+variable "api_origin" {
+  description = "Origin of the API and WebSocket host the web client talks to, e.g. https://api.chess-chat.com (allowed by the content security policy)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://[a-z0-9.-]+$", var.api_origin))
+    error_message = "api_origin must be an https:// origin without a path."
+  }
+}
+
 variable "validated_certificate_arn" {
   description = "ARN of this module's us-east-1 certificate once DNS validation has completed (from the route53 module)."
   type        = string

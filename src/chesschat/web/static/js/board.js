@@ -39,6 +39,12 @@ export class Board {
 
   /** Show a position; `lastMove` (UCI) and `check` (colour in check, or null) are highlighted. */
   show(fen, { lastMove = null, check = null, animate = true } = {}) {
+    // Frames that change nothing on the board (clocks, presence, video) redraw the room;
+    // the board is left alone then, so a piece the player has picked up stays picked up.
+    // (A board showing anything else, e.g. a move the server has not confirmed, is redrawn.)
+    const shown = `${normalizeFen(fen)}|${lastMove}|${check}`
+    if (shown === this.shown && this.board.getPosition() === normalizeFen(fen).split(" ")[0]) return
+    this.shown = shown
     this.fen = normalizeFen(fen)
     this.element.dataset.fen = this.fen
     this.board.setPosition(this.fen, animate)
