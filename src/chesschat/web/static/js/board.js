@@ -38,7 +38,7 @@ export class Board {
   }
 
   /** Show a position; `lastMove` (UCI) and `check` (colour in check, or null) are highlighted. */
-  show(fen, { lastMove = null, check = null, animate = true } = {}) {
+  show(fen, { lastMove = null, check = null } = {}) {
     // Frames that change nothing on the board (clocks, presence, video) redraw the room;
     // the board is left alone then, so a piece the player has picked up stays picked up.
     // (A board showing anything else, e.g. a move the server has not confirmed, is redrawn.)
@@ -47,7 +47,7 @@ export class Board {
     this.shown = shown
     this.fen = normalizeFen(fen)
     this.element.dataset.fen = this.fen
-    this.board.setPosition(this.fen, animate)
+    this.board.setPosition(this.fen)
     this.board.removeMarkers(LAST_MOVE)
     this.board.removeMarkers(CHECK)
     if (lastMove) {

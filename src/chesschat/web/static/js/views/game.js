@@ -31,7 +31,7 @@ export function gameView(main, app, id) {
     // fen_history holds the start position first when it has one entry more than the moves.
     const offset = fens.length > record.move_list_uci.length ? 0 : -1
     const fen = ply + offset < 0 ? "start" : fens[ply + offset]
-    board.show(fen, { lastMove: ply ? record.move_list_uci[ply - 1] : null, animate: false })
+    board.show(fen, { lastMove: ply ? record.move_list_uci[ply - 1] : null })
     for (const el of list.querySelectorAll("[data-ply]")) el.classList.toggle("current", Number(el.dataset.ply) === ply)
   }
 

@@ -200,7 +200,7 @@ export function roomView(main, app, rawCode) {
   const isHost = () => s.hostUserId === me
   const bothHere = () => s.participants.length === 2 && s.participants.every((p) => p.connected)
 
-  function applyGame(g, { animate = true, sound = null } = {}) {
+  function applyGame(g, { sound = null } = {}) {
     const previous = s.game
     s.game = {
       ...(previous && previous.gameId === g.gameId ? previous : {}),
@@ -213,15 +213,17 @@ export function roomView(main, app, rawCode) {
     if (g.gameId) el.boardBox.dataset.game = g.gameId
     s.clock = clockSnapshot(g, { running: !s.ended })
     if (sound) app.sounds.play(sound)
-    drawBoard(animate)
+    drawBoard()
   }
 
-  function drawBoard(animate = true) {
+  // The board jumps to each position the server sends, without sliding the pieces: a click
+  // made while a piece is still sliding would be lost, and a fast player notices that.
+  function drawBoard() {
     const g = s.game
     if (!g) return
     const last = g.moves.length ? g.moves[g.moves.length - 1] : null
     const inCheck = g.isCheck ?? false
-    board.show(g.fen, { lastMove: last, check: inCheck ? g.turn : null, animate })
+    board.show(g.fen, { lastMove: last, check: inCheck ? g.turn : null })
     const mine = myColour()
     const canMove = live() && !s.pause && mine && g.turn === mine && socket.status === "open"
     board.allow(canMove ? mine : null, g.legalMoves)
@@ -246,7 +248,7 @@ export function roomView(main, app, rawCode) {
         if (f.activeGame) {
           s.ended = null
           closeEndDialog()
-          applyGame(f.activeGame, { animate: false })
+          applyGame(f.activeGame)
           s.pause =
             f.activeGame.disconnectedUserId && f.activeGame.disconnectDeadlineMs
               ? { userId: f.activeGame.disconnectedUserId, graceEndsAt: f.activeGame.disconnectDeadlineMs }
@@ -274,7 +276,7 @@ export function roomView(main, app, rawCode) {
         s.pause = null
         s.flipped = false
         closeEndDialog()
-        applyGame(f, { animate: false, sound: "start" })
+        applyGame(f, { sound: "start" })
         orient()
         break
       case SERVER.MOVE_MADE:
@@ -298,7 +300,7 @@ export function roomView(main, app, rawCode) {
         if (s.game) {
           s.game = { ...s.game, legalMoves: [], drawOffer: null }
           s.clock = clockSnapshot({ ...s.game, timeWhite: f.timeWhite, timeBlack: f.timeBlack, serverTimestampMs: app.serverTime.serverNow() }, { running: false })
-          drawBoard(false)
+          drawBoard()
         }
         app.sounds.play("end")
         showEndDialog(f)
@@ -372,7 +374,7 @@ export function roomView(main, app, rawCode) {
     el.moveForm.hidden = !live() || !mine
     el.conn.textContent = socket.status === "open" ? "● online" : socket.status === "reconnecting" ? "● reconnecting" : "● connecting"
     el.conn.dataset.status = socket.status
-    if (g) drawBoard(false)
+    if (g) drawBoard()
     tick()
   }
 
@@ -611,7 +613,7 @@ export function roomView(main, app, rawCode) {
       // (Re)join: the server answers with the whole room state.
       socket.send(frame(CLIENT.JOIN_ROOM, { roomCode: code }))
     }
-    if (s.game) drawBoard(false)
+    if (s.game) drawBoard()
     renderOverlay()
     render()
   }
