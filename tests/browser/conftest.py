@@ -150,12 +150,15 @@ async def players(
         made.append(Player(name, context, await context.new_page(), proxy))
     yield made
     failed = getattr(request.node, "rep_call", None)
-    for player in made:
-        if failed is not None and failed.failed:
+    if failed is not None and failed.failed:
+        # Everyone's screen as it was, before any context closes (a closed context is a
+        # dropped player on the others' screens).
+        for player in made:
             with contextlib.suppress(Exception):
                 await player.shot(f"FAILED-{request.node.name}")
             log = ARTIFACTS / f"FAILED-{request.node.name}-{player.name}.log"
             log.write_text("\n".join(player.console))
+    for player in made:
         await player.context.close()
         await player.proxy.close()
     assert_clean_console(made)
