@@ -75,10 +75,12 @@ class Settings(BaseSettings):
     ws_ping_interval_seconds: float = 30.0
     ws_ping_timeout_seconds: float = 20.0
 
-    # Background workers (every process runs them; polling intervals)
-    clock_poll_seconds: float = 0.05
-    grace_poll_seconds: float = 0.1
-    expiry_poll_seconds: float = 1.0
+    # Background workers (every process runs them). Each deadline loop sleeps until its
+    # earliest deadline, and a deadline this process writes wakes it; these are the longest
+    # it waits before looking again (how soon it meets a deadline a dead process left).
+    clock_poll_seconds: float = 1.0
+    grace_poll_seconds: float = 1.0
+    expiry_poll_seconds: float = 5.0
     node_heartbeat_seconds: float = Field(2.0, description="How often a process reports that it is alive.")
     node_dead_after_seconds: float = Field(
         10.0, description="A process silent this long is dead: its players' seats start their reconnect grace."

@@ -176,6 +176,11 @@ class RedisLive:
         for index in (ROOM_EXPIRIES, RECONNECT_DEADLINES, CLOCK_DEADLINES):
             await self.redis.zrem(index, code)
 
+    async def first_due(self, index: str) -> float | None:
+        """The earliest time in ``index`` (seconds), or ``None`` if it is empty."""
+        first = await self.redis.zrange(index, 0, 0, withscores=True)
+        return float(first[0][1]) if first else None
+
     async def due(self, index: str, now_s: float, limit: int = 100) -> list[str]:
         members = await self.redis.zrangebyscore(index, "-inf", now_s, start=0, num=limit)
         return [_bytes(m).decode() for m in members]

@@ -60,6 +60,8 @@ class RoomService:
         self._rooms: dict[str, Room] = {}
         self._boards: dict[str, tuple[tuple[str, ...], chess.Board]] = {}
         hub.on_version = self._saw
+        # Told of each deadline this process writes ("clock", "grace", "expiry"; seconds).
+        self.on_deadline: Callable[[str, float], None] | None = None
 
     # -- store plumbing -------------------------------------------------------------
 
@@ -135,12 +137,18 @@ class RoomService:
     async def _commit(self, code: str, expected: int | None, room: Room, t: Transition, now: int) -> Room | None:
         """Write; returns the current room on a conflict, ``None`` on success."""
         try:
-            current = await self.live.write_room(code, expected, self._write(room, t, now))
+            write = self._write(room, t, now)
+            current = await self.live.write_room(code, expected, write)
         except RoomGone:
             self._forget(code)
             raise errors.RoomNotFound() from None
         if current is None:
             self._remember(room)
+            if self.on_deadline is not None:
+                for name, at_s in (("clock", write.clock_at_s), ("grace", write.reconnect_at_s)):
+                    if at_s is not None:
+                        self.on_deadline(name, at_s)
+                self.on_deadline("expiry", write.expires_at_s)
             await self._after(room, t)
             return None
         stored = room_from_dict(orjson.loads(current))
