@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
 from tests.server.rooms import open_room, start
 from tests.support import Client, eventually, free_port, play, signup
@@ -122,3 +123,37 @@ async def test_the_players_of_a_dead_process_are_treated_as_dropped(clean_redis:
     finally:
         one.stop()
         two.stop()
+
+
+def test_sigterm_stops_the_server_and_the_redis_it_started(tmp_path: Path) -> None:
+    """What systemd, `docker stop` or a plain `kill` send: a clean exit, and the embedded
+    Redis goes with the server instead of running on orphaned."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHESSCHAT_")}
+    env |= {"CHESSCHAT_DATA_DIR": str(tmp_path), "CHESSCHAT_PORT": str(port), "CHESSCHAT_LOG_LEVEL": "warning"}
+    popen = subprocess.Popen([sys.executable, "-m", "chesschat.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL)
+    try:
+        assert eventually(lambda: _up(f"http://127.0.0.1:{port}"), timeout=30)
+        socket_path = tmp_path / "redis" / "redis.sock"
+        embedded = redis.Redis(unix_socket_path=str(socket_path))
+        assert embedded.ping()
+        popen.send_signal(signal.SIGTERM)
+        assert popen.wait(timeout=30) == 0
+        assert eventually(lambda: not _answers(embedded), timeout=15), "the embedded Redis outlived the server"
+    finally:
+        if popen.poll() is None:
+            popen.kill()
+
+
+def _up(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except (redis.ConnectionError, OSError):
+        return False

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from chesschat import bench
 from chesschat.cli import ops
 from chesschat.settings import load_settings
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -32,6 +37,10 @@ def _serve(args: argparse.Namespace) -> int:
         embedded = EmbeddedRedis(settings.data_dir)
         settings = settings.model_copy(update={"redis_url": embedded.start()})
     print(f"ChessChat is running: open {settings.url}", flush=True)
+    # uvicorn shuts down gracefully on SIGTERM (systemd, docker stop, ECS) and then raises
+    # the signal again under the handler that was in place before it; the default one
+    # would end the process before the `finally` below stops the embedded Redis.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         uvicorn.run(
             create_app(settings),
