@@ -37,6 +37,8 @@ import websockets
 
 from chesschat.adapters.embedded_redis import EmbeddedRedis
 
+IDLE_CPU_WINDOW_S = 10.0
+
 
 def now_ms() -> float:
     return time.time() * 1000
@@ -77,6 +79,10 @@ class Target:
 
     def rss_bytes(self) -> int:
         return sum(psutil.Process(pid).memory_info().rss for pid in self.pids)
+
+    def cpu_seconds(self) -> float:
+        times = [psutil.Process(pid).cpu_times() for pid in self.pids]
+        return sum(t.user + t.system for t in times)
 
 
 @contextlib.contextmanager
@@ -317,6 +323,10 @@ async def idle(target: Target, connections: int) -> dict[str, Any]:
         sockets.append(await websockets.connect(f"{target.ws_url(i)}?token={tokens[i % len(tokens)]}"))
     await asyncio.sleep(2)
     after = target.rss_bytes()
+    # CPU the servers spend while nobody does anything (timers, heartbeats, keep-alives).
+    cpu_before, started = target.cpu_seconds(), time.monotonic()
+    await asyncio.sleep(IDLE_CPU_WINDOW_S)
+    idle_cpu = (target.cpu_seconds() - cpu_before) / (time.monotonic() - started) / len(target.pids)
     for ws in sockets:
         await ws.send('{"type":"heartbeat"}')
     for ws in sockets:
@@ -328,6 +338,7 @@ async def idle(target: Target, connections: int) -> dict[str, Any]:
         "server_rss_before_mb": round(before / 2**20, 1),
         "server_rss_after_mb": round(after / 2**20, 1),
         "rss_per_connection_kb": round((after - before) / connections / 1024, 2),
+        "idle_cpu_percent_per_process": round(idle_cpu * 100, 2),
     }
 
 
