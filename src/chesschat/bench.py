@@ -82,7 +82,7 @@ class Target:
 
     def cpu_seconds(self) -> float:
         times = [psutil.Process(pid).cpu_times() for pid in self.pids]
-        return sum(t.user + t.system for t in times)
+        return float(sum(t.user + t.system for t in times))
 
 
 @contextlib.contextmanager
