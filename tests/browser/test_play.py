@@ -146,12 +146,14 @@ async def test_a_finished_game_is_in_history_replays_and_counts_on_the_profile(p
     await wait_for_record(black)
 
     page = black.page
+    await page.get_by_role("link", name="Play").click()
+    await expect(page.locator(".card", has_text="Recent games")).to_contain_text("2 moves")
     await page.get_by_role("link", name="History").click()
     row = page.locator("table.history tbody tr").first
     await expect(row).to_contain_text("Win")
     await expect(row).to_contain_text("checkmate")
     await expect(row).to_contain_text(white.name)
-    await expect(row.locator("td.num")).to_have_text("4")
+    await expect(row.locator("td.num")).to_have_text("2")  # f3 e5, g4 Qh4#: two moves
     async with page.expect_download() as download:
         await row.get_by_role("button", name="PGN").click()
     pgn = (await (await download.value).path()).read_text()

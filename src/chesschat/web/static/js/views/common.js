@@ -36,3 +36,9 @@ export function unavailable(e, what) {
   // Starlette's own 404 (no such route) says "Not Found"; the API's say what is missing.
   return e?.status === 404 && e.message === "Not Found" ? `${what} is not available on this server yet.` : e.message
 }
+
+/** Moves as players count them: a move is one by each side (4 plies are 2 moves). */
+export function moveCount(g) {
+  const plies = g.total_moves ?? g.move_list_san?.length ?? 0
+  return Math.ceil(plies / 2)
+}

@@ -1,7 +1,7 @@
 // Every finished game, newest first, paged by the server's cursor, with PGN downloads.
 import { api } from "../api.js"
 import { clear, download, h, toast } from "../dom.js"
-import { colourOf, gameId, opponentName, reasonText, unavailable, verdict, when } from "./common.js"
+import { colourOf, gameId, moveCount, opponentName, reasonText, unavailable, verdict, when } from "./common.js"
 
 export async function downloadPgn(id) {
   try {
@@ -43,7 +43,7 @@ export function historyView(main, app) {
       h("td", {}, opponentName(g, me)),
       h("td", {}, colourOf(g, me)),
       h("td", {}, h("span", { class: `pill pill-${v.toLowerCase()}` }, v), " ", h("span", { class: "muted" }, reasonText(g.result))),
-      h("td", { class: "num" }, String(g.total_moves ?? g.move_list_san?.length ?? 0)),
+      h("td", { class: "num" }, String(moveCount(g))),
       h(
         "td",
         { class: "actions" },
@@ -66,7 +66,7 @@ export function historyView(main, app) {
         h(
           "table",
           { class: "history" },
-          h("thead", {}, h("tr", {}, ["Date", "Opponent", "Colour", "Result", "Plies", ""].map((t) => h("th", { scope: "col" }, t)))),
+          h("thead", {}, h("tr", {}, ["Date", "Opponent", "Colour", "Result", "Moves", ""].map((t) => h("th", { scope: "col" }, t)))),
           body,
         ),
       ),

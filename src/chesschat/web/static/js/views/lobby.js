@@ -1,7 +1,7 @@
 // The lobby: open a room, join one by code, and a glance at recent games.
 import { api } from "../api.js"
 import { clear, h } from "../dom.js"
-import { gameId, opponentName, unavailable, verdict } from "./common.js"
+import { gameId, moveCount, opponentName, unavailable, verdict } from "./common.js"
 
 export function lobbyView(main, app) {
   const error = h("p", { class: "form-error", role: "alert" })
@@ -90,7 +90,7 @@ export function lobbyView(main, app) {
               "li",
               {},
               h("a", { href: `#/games/${gameId(g)}` }, `${verdict(g, u.user_id)} vs ${opponentName(g, u.user_id)}`),
-              h("span", { class: "muted" }, ` · ${g.total_moves ?? g.move_list_san?.length ?? 0} plies`),
+              h("span", { class: "muted" }, ` · ${moveCount(g)} ${moveCount(g) === 1 ? "move" : "moves"}`),
             ),
           ),
         ),
