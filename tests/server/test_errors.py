@@ -234,7 +234,9 @@ async def test_settings_are_checked_after_the_seat_and_the_role(
 
 
 
-async def test_a_client_that_stops_reading_holds_up_no_other_game(server: ServerThread) -> None:
+async def test_a_client_that_stops_reading_holds_up_no_other_game(
+    pair: tuple[Client, Client], server: ServerThread
+) -> None:
     """One player's socket stops reading (a tiny receive buffer, never read) while their
     opponent sends it large signals; another room plays on regardless, because the server
     never waits on one socket to deliver to the others."""
@@ -249,8 +251,7 @@ async def test_a_client_that_stops_reading_holds_up_no_other_game(server: Server
     await stuck.send({"type": "join_room", "roomCode": code})
     await stuck_peer.expect("video_ready")
     stuck.ws.transport.pause_reading()
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+    a, b = pair
     other = await open_room(a, b)
     white, black, _ = await start(a, b, other)
     blob = {"sdp": "x" * 15_000}

@@ -87,9 +87,8 @@ async def test_a_token_in_the_socket_url_never_reaches_the_logs(
     assert account["token"] not in out + err
 
 
-async def test_metrics_count_connections_and_games(server: ServerThread) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+async def test_metrics_count_connections_and_games(pair: tuple[Client, Client], server: ServerThread) -> None:
+    a, b = pair
     code = await open_room(a, b)
     white, black, _ = await start(a, b, code)
     await play(white, black, code, ["e2e4"])

@@ -31,10 +31,9 @@ async def test_first_join_order_has_no_reconnect_state(server: ServerThread) -> 
 
 
 async def test_a_dropped_player_comes_back_in_time_and_is_not_charged_for_the_pause(
-    server: ServerThread, clock: FakeClock
+    pair: tuple[Client, Client], server: ServerThread, clock: FakeClock
 ) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+    a, b = pair
     code = await open_room(a, b)
     white, black, _ = await start(a, b, code, timeWhiteSeconds=60, timeBlackSeconds=60)
     await play(white, black, code, ["e2e4", "e7e5"])
@@ -70,10 +69,9 @@ async def test_a_dropped_player_comes_back_in_time_and_is_not_charged_for_the_pa
 
 
 async def test_grace_expiry_forfeits_the_game_and_closes_the_room_for_good(
-    server: ServerThread, clock: FakeClock, clean_redis: str
+    pair: tuple[Client, Client], server: ServerThread, clock: FakeClock, clean_redis: str
 ) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+    a, b = pair
     code = await open_room(a, b)
     white, black, _ = await start(a, b, code)
     await play(white, black, code, ["d2d4", "d7d5"])
@@ -96,9 +94,10 @@ async def test_grace_expiry_forfeits_the_game_and_closes_the_room_for_good(
     await white.close()
 
 
-async def test_a_player_back_after_the_deadline_is_refused(server: ServerThread, clock: FakeClock) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+async def test_a_player_back_after_the_deadline_is_refused(
+    pair: tuple[Client, Client], server: ServerThread, clock: FakeClock
+) -> None:
+    a, b = pair
     code = await open_room(a, b)
     await start(a, b, code)
     server.run(server.wiring.timers.stop())  # the worker is late: the room still holds the seat
@@ -111,9 +110,8 @@ async def test_a_player_back_after_the_deadline_is_refused(server: ServerThread,
     await a.close()
 
 
-async def test_the_flag_falls_with_no_move_sent(server: ServerThread, clock: FakeClock) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+async def test_the_flag_falls_with_no_move_sent(pair: tuple[Client, Client], clock: FakeClock) -> None:
+    a, b = pair
     code = await open_room(a, b)
     white, black, _ = await start(a, b, code, timeWhiteSeconds=30, timeBlackSeconds=30, incrementSeconds=2)
     clock.advance(3_000)
@@ -133,9 +131,8 @@ async def test_the_flag_falls_with_no_move_sent(server: ServerThread, clock: Fak
     assert [f["type"] for f in white.seen].count("game_ended") == 1
 
 
-async def test_a_game_before_both_sides_moved_is_aborted_on_time(server: ServerThread, clock: FakeClock) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+async def test_a_game_before_both_sides_moved_is_aborted_on_time(pair: tuple[Client, Client], clock: FakeClock) -> None:
+    a, b = pair
     code = await open_room(a, b)
     _, black, _ = await start(a, b, code, timeWhiteSeconds=10, timeBlackSeconds=10)
     clock.advance(10_000)
@@ -143,9 +140,8 @@ async def test_a_game_before_both_sides_moved_is_aborted_on_time(server: ServerT
     assert ended["result"] == "aborted" and ended["outcome"] == "*"
 
 
-async def test_the_next_game_swaps_colours(server: ServerThread) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+async def test_the_next_game_swaps_colours(pair: tuple[Client, Client]) -> None:
+    a, b = pair
     code = await open_room(a, b)
     white, black, first = await start(a, b, code)
     await black.send({"type": "abort", "roomCode": code})

@@ -40,10 +40,9 @@ async def test_a_reserved_code_opens_on_first_join_and_an_unknown_code_never_doe
 
 
 async def test_leaving_between_games_closes_the_room_and_its_code_is_single_use(
-    server: ServerThread, clean_redis: str
+    pair: tuple[Client, Client], clean_redis: str
 ) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+    a, b = pair
     code = await open_room(a, b)
     await a.send({"type": "leave_room", "roomCode": code})
     assert (await a.expect("room_left"))["roomCode"] == code
@@ -55,11 +54,12 @@ async def test_leaving_between_games_closes_the_room_and_its_code_is_single_use(
     client.close()
 
 
-async def test_a_terminal_room_admits_no_one(server: ServerThread, clean_redis: str, clock: FakeClock) -> None:
+async def test_a_terminal_room_admits_no_one(
+    pair: tuple[Client, Client], server: ServerThread, clean_redis: str, clock: FakeClock
+) -> None:
     """A node died between the terminal transition and the cleanup: the key is still
     there, marked terminal, and every join is refused until the expiry worker deletes it."""
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+    a, b = pair
     code = await open_room(a, b)
     server.run(server.wiring.timers.stop())
     client = redis.Redis.from_url(clean_redis)
@@ -79,10 +79,9 @@ async def test_a_terminal_room_admits_no_one(server: ServerThread, clean_redis: 
 
 
 async def test_activity_slides_the_room_expiry_in_step_with_its_index(
-    server: ServerThread, clean_redis: str, clock: FakeClock
+    pair: tuple[Client, Client], clean_redis: str, clock: FakeClock
 ) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+    a, b = pair
     code = await open_room(a, b)
     client = redis.Redis.from_url(clean_redis)
     clock.advance(600_000)
@@ -94,9 +93,8 @@ async def test_activity_slides_the_room_expiry_in_step_with_its_index(
     client.close()
 
 
-async def test_a_room_left_idle_past_its_ttl_ends_its_game(server: ServerThread, clock: FakeClock) -> None:
-    a = await Client.connect(server.ws_url, signup(server.base_url))
-    b = await Client.connect(server.ws_url, signup(server.base_url))
+async def test_a_room_left_idle_past_its_ttl_ends_its_game(pair: tuple[Client, Client], clock: FakeClock) -> None:
+    a, b = pair
     code = await open_room(a, b)
     white, black, _ = await start(a, b, code, timeWhiteSeconds=10800, timeBlackSeconds=10800)
     await play(white, black, code, ["e2e4", "e7e5"])
