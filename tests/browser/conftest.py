@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -117,11 +117,9 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 class Player:
-    """One person: a browser context behind their own proxy."""
+    """One person: a browser context, behind their own proxy when the test cuts networks."""
 
-    def __init__(
-        self, name: str, context: BrowserContext, page: Page, proxy: CuttableProxy
-    ) -> None:
+    def __init__(self, name: str, context: BrowserContext, page: Page, proxy: CuttableProxy | None) -> None:
         self.name, self.context, self.page, self.proxy = name, context, page, proxy
         self.console: list[str] = []
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
@@ -134,18 +132,17 @@ class Player:
         return path
 
 
-@pytest.fixture
-async def players(
-    browser: Browser, live_server: ServerThread, request: pytest.FixtureRequest
-) -> AsyncIterator[list[Player]]:
-    """Two people, each in their own context (cookies, camera) and behind their own proxy."""
+Site = Callable[[], Awaitable[tuple[str, "CuttableProxy | None"]]]
+
+
+async def two_people(browser: Browser, request: pytest.FixtureRequest, site: Site) -> AsyncIterator[list[Player]]:
+    """Alice and Bob, each in their own context (cookies, camera) on the URL ``site`` gives
+    them. After the test: screens and consoles of a failure, then a clean console."""
     made: list[Player] = []
     for name in ("alice", "bob"):
-        proxy = await CuttableProxy(live_server.settings.port).start()
+        url, proxy = await site()
         context = await browser.new_context(
-            base_url=proxy.url,
-            viewport={"width": 1280, "height": 800},
-            permissions=["camera", "microphone"],
+            base_url=url, viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"]
         )
         made.append(Player(name, context, await context.new_page(), proxy))
     yield made
@@ -160,8 +157,23 @@ async def players(
             log.write_text("\n".join(player.console))
     for player in made:
         await player.context.close()
-        await player.proxy.close()
+        if player.proxy is not None:
+            await player.proxy.close()
     assert_clean_console(made)
+
+
+@pytest.fixture
+async def players(
+    browser: Browser, live_server: ServerThread, request: pytest.FixtureRequest
+) -> AsyncIterator[list[Player]]:
+    """Two people on the app, each behind their own proxy."""
+
+    async def behind_a_proxy() -> tuple[str, CuttableProxy | None]:
+        proxy = await CuttableProxy(live_server.settings.port).start()
+        return proxy.url, proxy
+
+    async for made in two_people(browser, request, behind_a_proxy):
+        yield made
 
 
 def assert_clean_console(players: list[Player]) -> None:

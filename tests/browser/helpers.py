@@ -95,6 +95,15 @@ async def play(mover: Player, other: Player, board: chess.Board, uci: str, *, by
         await expect(shown).to_have_attribute("data-fen", board.fen(), timeout=10_000)
 
 
+async def play_line(white: Player, black: Player, line: tuple[str, ...], *, by: str = "click") -> chess.Board:
+    """Play ``line`` (UCI) from the starting position, each side in turn; returns the board."""
+    board = chess.Board()
+    for uci in line:
+        mover, other = (white, black) if board.turn == chess.WHITE else (black, white)
+        await play(mover, other, board, uci, by=by)
+    return board
+
+
 async def remote_video_plays(player: Player) -> None:
     """The remote <video> has frames and its time advances."""
     handle = await player.page.wait_for_function(REMOTE_FRAMES, timeout=30_000)

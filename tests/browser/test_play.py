@@ -9,7 +9,16 @@ import chess
 from playwright.async_api import expect
 
 from tests.browser.conftest import Player
-from tests.browser.helpers import PASSWORD, drag, open_room, play, remote_video_plays, sign_up, start_game
+from tests.browser.helpers import (
+    PASSWORD,
+    drag,
+    open_room,
+    play,
+    play_line,
+    remote_video_plays,
+    sign_up,
+    start_game,
+)
 
 
 async def test_checkmate_by_drag_and_click_with_live_video_then_the_next_game_flags(
@@ -120,10 +129,7 @@ async def test_a_pawn_on_the_last_rank_asks_which_piece(players: list[Player]) -
     alice, bob = players
     await open_room(alice, bob)
     white, black = await start_game(alice, bob)
-    board = chess.Board()
-    for uci in ("a2a4", "b7b5", "a4b5", "a7a6", "b5a6", "c8b7", "a6b7", "b8c6"):
-        mover, other = (white, black) if board.turn == chess.WHITE else (black, white)
-        await play(mover, other, board, uci, by="click")
+    board = await play_line(white, black, ("a2a4", "b7b5", "a4b5", "a7a6", "b5a6", "c8b7", "a6b7", "b8c6"))
     await drag(white.page, "b7a8")
     knight = white.page.locator('.promotion-dialog-button-group[data-piece="wn"]')
     await knight.click()
@@ -137,10 +143,7 @@ async def test_a_finished_game_is_in_history_replays_and_counts_on_the_profile(p
     alice, bob = players
     await open_room(alice, bob)
     white, black = await start_game(alice, bob)
-    board = chess.Board()
-    for uci in ("f2f3", "e7e5", "g2g4", "d8h4"):
-        mover, other = (white, black) if board.turn == chess.WHITE else (black, white)
-        await play(mover, other, board, uci, by="click")
+    board = await play_line(white, black, ("f2f3", "e7e5", "g2g4", "d8h4"))
     await expect(black.page.get_by_test_id("end-title")).to_have_text("You won by checkmate!")
     await black.page.keyboard.press("Escape")
     await wait_for_record(black)

@@ -18,7 +18,7 @@ from playwright.async_api import Browser, expect
 
 import chesschat
 from chesschat.services.ports import SystemClock
-from tests.browser.conftest import CuttableProxy, Player, assert_clean_console
+from tests.browser.conftest import CuttableProxy, Player, two_people
 from tests.browser.helpers import open_room, play, start_game
 from tests.support import ServerThread, settings_for
 
@@ -56,23 +56,18 @@ def api_server(clean_redis: str, tmp_path: Path, static_site: tuple[str, Path]) 
 
 @pytest.fixture
 async def static_players(
-    browser: Browser, api_server: ServerThread, static_site: tuple[str, Path]
+    browser: Browser, api_server: ServerThread, static_site: tuple[str, Path], request: pytest.FixtureRequest
 ) -> AsyncIterator[list[Player]]:
     origin, root = static_site
     api = f"http://127.0.0.1:{api_server.settings.port}"
     config = {"apiBase": api, "wsUrl": f"ws://127.0.0.1:{api_server.settings.port}/ws"}
     (root / "config.js").write_text(f"window.CHESSCHAT_CONFIG = {json.dumps(config)};\n", encoding="utf-8")
-    made = []
-    for name in ("alice", "bob"):
-        context = await browser.new_context(
-            base_url=origin, viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"]
-        )
-        # The proxy only satisfies Player's shape; nothing is cut in this test.
-        made.append(Player(name, context, await context.new_page(), CuttableProxy(api_server.settings.port)))
-    yield made
-    for player in made:
-        await player.context.close()
-    assert_clean_console(made)
+
+    async def the_static_site() -> tuple[str, CuttableProxy | None]:
+        return origin, None
+
+    async for made in two_people(browser, request, the_static_site):
+        yield made
 
 
 async def test_a_static_deployment_plays_against_an_api_on_another_site(static_players: list[Player]) -> None:
