@@ -32,6 +32,14 @@ def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
     return True
 
 
+def answers(url: str) -> bool:
+    """Whether a server answers ``url`` with 200 (for waiting until one is up)."""
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

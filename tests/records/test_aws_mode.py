@@ -27,7 +27,7 @@ import redis
 from chesschat.adapters.embedded_redis import EmbeddedRedis
 from tests.records.moto import MotoServer
 from tests.server.rooms import open_room, start
-from tests.support import Client, eventually, free_port, play, signup
+from tests.support import Client, answers, eventually, free_port, play, signup
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -101,18 +101,11 @@ def aws_app(moto_server: MotoServer, auth_redis: tuple[str, str], tmp_path: Path
         process = subprocess.Popen([sys.executable, "-m", "chesschat.cli.main", "serve"], env=env, stdout=out)
         base = f"http://127.0.0.1:{port}"
         try:
-            assert eventually(lambda: _ready(base), timeout=60), stdout.read_text()
+            assert eventually(lambda: answers(f"{base}/readyz"), timeout=60), stdout.read_text()
             yield {"base": base, "ws": f"ws://127.0.0.1:{port}/ws", "prefix": prefix, "stdout": str(stdout)}
         finally:
             process.terminate()
             process.wait(timeout=20)
-
-
-def _ready(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 async def test_the_image_in_its_aws_mode_plays_a_game_and_keeps_it(

@@ -9,12 +9,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import redis
 
 from tests.server.rooms import open_room, start
-from tests.support import Client, eventually, free_port, play, signup
+from tests.support import Client, answers, eventually, free_port, play, signup
 
 
 class Process:
@@ -31,7 +30,7 @@ class Process:
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "chesschat.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL
         )
-        assert eventually(self._healthy, timeout=30), "server process did not start"
+        assert eventually(lambda: answers(f"{self.base_url}/healthz"), timeout=30), "server process did not start"
 
     @property
     def base_url(self) -> str:
@@ -40,12 +39,6 @@ class Process:
     @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws"
-
-    def _healthy(self) -> bool:
-        try:
-            return httpx.get(f"{self.base_url}/healthz", timeout=0.5).status_code == 200
-        except httpx.HTTPError:
-            return False
 
     def kill(self) -> None:
         self.popen.send_signal(signal.SIGKILL)
@@ -133,7 +126,7 @@ def test_sigterm_stops_the_server_and_the_redis_it_started(tmp_path: Path) -> No
     env |= {"CHESSCHAT_DATA_DIR": str(tmp_path), "CHESSCHAT_PORT": str(port), "CHESSCHAT_LOG_LEVEL": "warning"}
     popen = subprocess.Popen([sys.executable, "-m", "chesschat.cli.main", "serve"], env=env, stdout=subprocess.DEVNULL)
     try:
-        assert eventually(lambda: _up(f"http://127.0.0.1:{port}"), timeout=30)
+        assert eventually(lambda: answers(f"http://127.0.0.1:{port}/healthz"), timeout=30)
         socket_path = tmp_path / "redis" / "redis.sock"
         embedded = redis.Redis(unix_socket_path=str(socket_path))
         assert embedded.ping()
@@ -143,13 +136,6 @@ def test_sigterm_stops_the_server_and_the_redis_it_started(tmp_path: Path) -> No
     finally:
         if popen.poll() is None:
             popen.kill()
-
-
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _answers(client: redis.Redis) -> bool:
