@@ -15,6 +15,11 @@ REMOTE_FRAMES = """() => {
   const v = document.querySelector('[data-testid=remote-video]')
   return v && v.videoWidth > 0 && v.currentTime > 0 ? v.currentTime : 0
 }"""
+# The board takes input from ``colour`` in the position ``fen`` (the server's, as last received).
+YOUR_TURN = """([colour, fen]) => {
+  const b = document.querySelector('[data-testid=board]')
+  return b.dataset.input === colour && b.dataset.fen === fen
+}"""
 
 
 async def sign_up(player: Player, path: str = "/") -> str:

@@ -11,6 +11,8 @@ from playwright.async_api import expect
 from tests.browser.conftest import Player
 from tests.browser.helpers import (
     PASSWORD,
+    YOUR_TURN,
+    click_move,
     drag,
     open_room,
     play,
@@ -210,3 +212,22 @@ async def test_signing_out_and_back_in_remembers_who_you_are(players: list[Playe
     await alice.page.fill("#auth-password", PASSWORD)
     await alice.page.get_by_test_id("auth-submit").click()
     await expect(alice.page.get_by_test_id("create-room")).to_be_visible()
+
+
+async def test_a_player_who_answers_at_once_has_every_click_counted(players: list[Player]) -> None:
+    # Each side clicks its move the moment its board lets it, as a fast player does when the
+    # opponent replies instantly. A board still busy finishing the player's previous move
+    # must not swallow the next one.
+    alice, bob = players
+    await open_room(alice, bob)
+    white, black = await start_game(alice, bob)
+    board = chess.Board()
+    line = ("e2e4", "d7d5", "e4d5", "d8d5", "b1c3", "d5a5", "d2d4", "c7c6", "g1f3", "c8f5")
+    for uci in line:
+        mover = white if board.turn == chess.WHITE else black
+        colour = "white" if board.turn == chess.WHITE else "black"
+        await mover.page.wait_for_function(YOUR_TURN, arg=[colour, board.fen()], polling="raf", timeout=5_000)
+        await click_move(mover.page, uci)
+        board.push_uci(uci)
+    for p in (white, black):
+        await expect(p.page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())

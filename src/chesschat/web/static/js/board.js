@@ -97,6 +97,9 @@ export class Board {
         return targets.length > 0
       }
       case INPUT_EVENT_TYPE.validateMoveInput:
+        // The board takes no input until a move's own slide has finished, so a player who
+        // answers an instant reply would lose the click: a confirmed move lands at once.
+        event.animate = false
         return this.validate(event.squareFrom, event.squareTo)
       case INPUT_EVENT_TYPE.moveInputCanceled:
       case INPUT_EVENT_TYPE.moveInputFinished:
