@@ -100,9 +100,7 @@ def load_history(store: RecordStore, user: str, games: int) -> list[dict[str, An
     """Store ``games`` finished games of ``user`` (alternating colours) as fast as possible."""
     opponent = store.create_user(f"opp{uuid.uuid4().hex[:6]}", "", "h").user_id
     template = finished_game(user, opponent, "draw", plies=PLIES)
-    records = [
-        clone(template, *((user, opponent) if i % 2 else (opponent, user)), index=i) for i in range(games)
-    ]
+    records = [clone(template, *((user, opponent) if i % 2 else (opponent, user)), index=i) for i in range(games)]
     if isinstance(store, DynamoRecords):
         # Bulk load without transactions (moto copies every table per transaction).
         for start in range(0, games, 25):

@@ -381,7 +381,9 @@ def register(sub: Any) -> None:
     bench.add_argument("--url", action="append", help="benchmark running servers instead (repeatable)")
     bench.add_argument("--pid", type=int, action="append", help="their process ids, for RSS")
     bench.add_argument(
-        "--scenario", nargs="+", default=["paced", "saturate", "plies", "idle"],
+        "--scenario",
+        nargs="+",
+        default=["paced", "saturate", "plies", "idle"],
         choices=["paced", "saturate", "plies", "idle"],
     )
     bench.add_argument("--games", type=int, default=100, help="paced games (each side moves ~1/s)")

@@ -43,9 +43,7 @@ def settings(
     )
 
 
-def start(
-    game_settings: g.GameSettings | None = None, at_ms: int = 0
-) -> tuple[g.Game, chess.Board]:
+def start(game_settings: g.GameSettings | None = None, at_ms: int = 0) -> tuple[g.Game, chess.Board]:
     game = g.new_game("game-1", WHITE, BLACK, game_settings or settings(), at_ms)
     return game, g.board_of(game)
 
@@ -57,8 +55,6 @@ def player(color: str) -> str:
 def play(game: g.Game, board: chess.Board, moves: list[str]) -> g.Game:
     """Play ``moves`` one a second after the last, each by the side to move."""
     for text in moves:
-        game, played = g.apply_move(
-            game, board, game.player_to_move, text, (game.ply + 1) * STEP_MS
-        )
+        game, played = g.apply_move(game, board, game.player_to_move, text, (game.ply + 1) * STEP_MS)
         assert played is not None, f"{text} was not played"
     return game

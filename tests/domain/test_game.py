@@ -201,9 +201,7 @@ def test_game_clock_as_the_fixture_says(case: dict[str, Any]) -> None:
             game, played = g.apply_move(game, board, game.player_to_move, step["move"], at)
             if "ends" in step:
                 assert played is None
-                assert game.result == g.Result(
-                    g.Reason(step["ends"]["reason"]), step["ends"]["winner"]
-                )
+                assert game.result == g.Result(g.Reason(step["ends"]["reason"]), step["ends"]["winner"])
             else:
                 assert played is not None
                 assert game.result is None
@@ -223,9 +221,7 @@ def test_game_clock_as_the_fixture_says(case: dict[str, Any]) -> None:
                 assert flagged is None
             else:
                 assert flagged is not None
-                assert flagged.result == g.Result(
-                    g.Reason(step["flag"]["reason"]), step["flag"]["winner"]
-                )
+                assert flagged.result == g.Result(g.Reason(step["flag"]["reason"]), step["flag"]["winner"])
                 game = flagged
         _check_step(game, step)
 
@@ -426,9 +422,7 @@ def test_game_takeback_beyond_the_quota_raises_limit_reached() -> None:
         (60_000, 120_000, 0, "?"),
     ],
 )
-def test_game_pgn_time_control(
-    white_ms: int, black_ms: int, increment_ms: int, expected: str
-) -> None:
+def test_game_pgn_time_control(white_ms: int, black_ms: int, increment_ms: int, expected: str) -> None:
     assert settings(white_ms, black_ms, increment_ms).time_control == expected
 
 
@@ -442,9 +436,7 @@ def test_game_pgn_time_control(
         ({"flag_at": 12_000}, "time forfeit"),
     ],
 )
-def test_game_pgn_names_the_players_and_the_termination(
-    then: dict[str, Any], termination: str
-) -> None:
+def test_game_pgn_names_the_players_and_the_termination(then: dict[str, Any], termination: str) -> None:
     game, board = start(settings(10_000, increment_ms=0))
     game = play(game, board, ["e2e4", "e7e5", "g1f3"])
     game = _finish(game, then)

@@ -46,9 +46,7 @@ def _started(host_white: bool = True, now: int = 0, **kwargs: int) -> tuple[r.Ro
 def _play(room: r.Room, board: chess.Board, moves: list[str], start_ms: int = 1_000) -> r.Room:
     for i, text in enumerate(moves):
         assert room.active_game is not None
-        room = r.move(
-            room, board, room.active_game.player_to_move, text, start_ms + i * 1_000, TTL
-        ).room
+        room = r.move(room, board, room.active_game.player_to_move, text, start_ms + i * 1_000, TTL).room
     return room
 
 
@@ -115,9 +113,7 @@ def test_room_lone_host_dropping_shows_as_away_without_grace() -> None:
     assert t.events == (ParticipantLeft(HOST.user_id), RoomSnapshot())
     assert t.room.grace == ()
     back = r.join(t.room, HOST, "conn-host-2", 2_000, TTL)
-    assert back.room.participant(HOST.user_id) == replace(
-        room.participants[0], connection_id="conn-host-2"
-    )
+    assert back.room.participant(HOST.user_id) == replace(room.participants[0], connection_id="conn-host-2")
 
 
 def test_room_drop_of_an_old_connection_is_ignored() -> None:

@@ -85,9 +85,7 @@ def test_room_random_sequences_keep_the_invariants(data: st.DataObject) -> None:
                 change = r.leave(room, who.user_id, now, GRACE)
             elif action == "start":
                 host = room.host_user_id  # others are refused, as the unit tests show
-                change = r.start_game(
-                    room, host, game_settings(20_000), f"game-{now}", True, now, TTL
-                )
+                change = r.start_game(room, host, game_settings(20_000), f"game-{now}", True, now, TTL)
             elif action == "move":
                 if game is None:
                     continue

@@ -130,9 +130,7 @@ def test_serde_random_games_round_trip(plies: list[int], gaps: list[int], pause:
         if game.result is not None:
             break
         now += gap
-        game, _ = g.apply_move(
-            game, board, game.player_to_move, game.legal_moves[pick % len(game.legal_moves)], now
-        )
+        game, _ = g.apply_move(game, board, game.player_to_move, game.legal_moves[pick % len(game.legal_moves)], now)
     if pause:
         game = g.pause(game, now)
     room = replace(_active(), active_game=game if game.result is None else None)

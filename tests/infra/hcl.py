@@ -150,7 +150,7 @@ def as_list(value: Any) -> list[Any]:
 
 
 def unwrap(value: Any) -> Any:
-    """"${var.x}" -> "var.x"; other values unchanged."""
+    """ "${var.x}" -> "var.x"; other values unchanged."""
     if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
         return value[2:-1]
     return value

@@ -109,5 +109,5 @@ def test_the_cdn_sends_the_apps_content_security_policy_plus_the_api() -> None:
     listed = re.findall(r'^\s*"([a-z-]+ [^"]*(?:\$\{[^}]*\}[^"]*)*)",?$', block[: block.index("])")], flags=re.M)
     cdn_policy = directives("; ".join(listed))
     api = "${var.api_origin}"
-    assert cdn_policy.pop("connect-src") == f"'self' {api} ${{replace(var.api_origin, \"https://\", \"wss://\")}}"
+    assert cdn_policy.pop("connect-src") == f'\'self\' {api} ${{replace(var.api_origin, "https://", "wss://")}}'
     assert cdn_policy == {k: v for k, v in app_policy.items() if k != "connect-src"}

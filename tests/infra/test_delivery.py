@@ -59,8 +59,12 @@ def test_image_checks_health_on_healthz_and_serves_on_8080() -> None:
 
 def test_image_defaults_to_the_aws_mode_without_secrets() -> None:
     env = " ".join(line for line in final_stage() if line.startswith("ENV "))
-    for setting in ("CHESSCHAT_RECORD_STORE=dynamodb", "CHESSCHAT_IDENTITY=local", "CHESSCHAT_METRICS=cloudwatch",
-                    "CHESSCHAT_COOKIE_SECURE=true"):
+    for setting in (
+        "CHESSCHAT_RECORD_STORE=dynamodb",
+        "CHESSCHAT_IDENTITY=local",
+        "CHESSCHAT_METRICS=cloudwatch",
+        "CHESSCHAT_COOKIE_SECURE=true",
+    ):
         assert setting in env
     assert not re.search(r"(SECRET|TOKEN|PASSWORD)=", env)
 
@@ -111,8 +115,17 @@ def deploy_steps() -> list[dict[str, Any]]:
 def test_deploy_runs_the_nine_steps_in_order() -> None:
     numbered = [s["name"] for s in deploy_steps() if re.match(r"\d\. ", s["name"])]
     assert [int(n.split(".")[0]) for n in numbered] == list(range(1, 10))
-    expected = ["checkout", "oidc", "ecr", "main-latest", "config.js", "cloudfront", "task definition",
-                "wait until it is stable", "deployment metadata"]
+    expected = [
+        "checkout",
+        "oidc",
+        "ecr",
+        "main-latest",
+        "config.js",
+        "cloudfront",
+        "task definition",
+        "wait until it is stable",
+        "deployment metadata",
+    ]
     for name, word in zip(numbered, expected, strict=True):
         assert word.lower() in name.lower(), (name, word)
 

@@ -181,6 +181,13 @@ def test_every_alarm_links_to_a_runbook_section_that_exists() -> None:
 
 def test_runbook_covers_dead_letters_and_correlation_ids() -> None:
     runbook = (hcl.REPO / "docs" / "operations.md").read_text(encoding="utf-8")
-    for text in ("chesschat deadletter list", "chesschat deadletter requeue ID", "chesschat deadletter requeue --all",
-                 "chesschat deadletter drop ID", "x-correlation-id", "sessionId", "connectionId"):
+    for text in (
+        "chesschat deadletter list",
+        "chesschat deadletter requeue ID",
+        "chesschat deadletter requeue --all",
+        "chesschat deadletter drop ID",
+        "x-correlation-id",
+        "sessionId",
+        "connectionId",
+    ):
         assert text in runbook, text

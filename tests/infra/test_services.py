@@ -113,8 +113,10 @@ def test_alb_is_sticky_for_24_hours_and_redirects_http_to_https() -> None:
 def test_static_site_bucket_is_private_and_readable_only_by_its_distribution() -> None:
     edge = hcl.module("static_edge")
     block = edge.resource("aws_s3_bucket_public_access_block", "this")
-    assert all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls",
-                                          "restrict_public_buckets"))
+    assert all(
+        block[k] is True
+        for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    )
     oac = edge.resource("aws_cloudfront_origin_access_control", "this")
     assert (oac["signing_behavior"], oac["signing_protocol"]) == ("always", "sigv4")
     (read, deny) = edge.data("aws_iam_policy_document", "bucket")["statement"]
@@ -145,8 +147,9 @@ def test_cognito_verifies_email_enforces_passwords_offers_mfa_and_google() -> No
     assert pool["auto_verified_attributes"] == ["email"]
     (password,) = pool["password_policy"]
     assert password["minimum_length"] >= 12
-    assert all(password[k] is True for k in ("require_lowercase", "require_uppercase", "require_numbers",
-                                             "require_symbols"))
+    assert all(
+        password[k] is True for k in ("require_lowercase", "require_uppercase", "require_numbers", "require_symbols")
+    )
     assert pool["mfa_configuration"] == "${var.mfa_configuration}"
     assert cognito.variables["mfa_configuration"]["default"] == "OPTIONAL"
     assert pool["software_token_mfa_configuration"][0]["enabled"] is True
@@ -187,9 +190,18 @@ def test_tasks_run_private_with_the_application_settings() -> None:
     assert hcl.root().module_calls["ecs_compute"]["private_app_subnet_ids"] == "${module.vpc.private_app_subnet_ids}"
     assert service["load_balancer"][0]["container_port"] == "${var.container_port}"
     env = hcl.root().locals["app_environment"]
-    for setting in ("CHESSCHAT_ENV", "CHESSCHAT_REDIS_URL", "CHESSCHAT_RECORD_STORE", "CHESSCHAT_IDENTITY",
-                    "CHESSCHAT_VIDEO", "CHESSCHAT_TURN_URLS", "CHESSCHAT_METRICS", "CHESSCHAT_AWS_REGION",
-                    "CHESSCHAT_PUBLIC_URL", "CHESSCHAT_COOKIE_SECURE"):
+    for setting in (
+        "CHESSCHAT_ENV",
+        "CHESSCHAT_REDIS_URL",
+        "CHESSCHAT_RECORD_STORE",
+        "CHESSCHAT_IDENTITY",
+        "CHESSCHAT_VIDEO",
+        "CHESSCHAT_TURN_URLS",
+        "CHESSCHAT_METRICS",
+        "CHESSCHAT_AWS_REGION",
+        "CHESSCHAT_PUBLIC_URL",
+        "CHESSCHAT_COOKIE_SECURE",
+    ):
         assert setting in env, setting
 
 
@@ -198,8 +210,12 @@ def test_coturn_is_off_by_default_and_relays_nothing_private() -> None:
     assert hcl.root().module_calls["coturn"]["count"] == "${var.coturn_enabled ? 1 : 0}"
     script = (hcl.MODULES / "coturn" / "user_data.sh.tftpl").read_text(encoding="utf-8")
     assert "use-auth-secret" in script
-    for private in ("10.0.0.0-10.255.255.255", "172.16.0.0-172.31.255.255", "192.168.0.0-192.168.255.255",
-                    "169.254.0.0-169.254.255.255"):
+    for private in (
+        "10.0.0.0-10.255.255.255",
+        "172.16.0.0-172.31.255.255",
+        "192.168.0.0-192.168.255.255",
+        "169.254.0.0-169.254.255.255",
+    ):
         assert f"denied-peer-ip={private}" in script
     instance = hcl.module("coturn").resource("aws_instance", "this")
     assert instance["metadata_options"][0]["http_tokens"] == "required"

@@ -90,7 +90,5 @@ def expected_stats(records: Iterable[dict[str, Any]]) -> dict[str, Counter[str]]
 
 def stats_of(store: Any, user_id: str) -> Counter[str]:
     account = store.user(user_id)
-    counts = Counter(
-        total_games=account.total_games, wins=account.wins, losses=account.losses, draws=account.draws
-    )
+    counts = Counter(total_games=account.total_games, wins=account.wins, losses=account.losses, draws=account.draws)
     return +counts  # drop zero counts, as the expected Counter has none

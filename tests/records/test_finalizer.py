@@ -93,9 +93,7 @@ async def test_finalizer_parks_unreadable_jobs_and_keeps_recording(
     await finalizers(finalizer_concurrency=1)
     enqueue(settings.redis_url or "", [b"{not json", job_of(incomplete), job_of(good)])
     await eventually(lambda: store.game(good["game_id"]), what="the good game")
-    _, _, dead = await eventually(
-        lambda: _dead_count(settings, 2), what="two dead letters"
-    )
+    _, _, dead = await eventually(lambda: _dead_count(settings, 2), what="two dead letters")
     errors = sorted(str(entry["error"]) for entry in dead)
     assert errors[0].startswith("malformed job: gameRecord.winner")
     assert errors[1].startswith("malformed job: not JSON")
@@ -128,8 +126,14 @@ async def test_finalizer_dead_letters_after_five_refusals_then_requeue_lands(
 
     add_account_row(store, late)
     process = await asyncio.create_subprocess_exec(
-        "python3", "-m", "chesschat.cli.main", "deadletter", "requeue", record["game_id"],
-        env=settings_env(settings), stdout=asyncio.subprocess.PIPE,
+        "python3",
+        "-m",
+        "chesschat.cli.main",
+        "deadletter",
+        "requeue",
+        record["game_id"],
+        env=settings_env(settings),
+        stdout=asyncio.subprocess.PIPE,
     )
     out, _ = await process.communicate()
     assert process.returncode == 0 and b"requeued 1 job(s)" in out
@@ -227,9 +231,7 @@ async def test_finalizer_300_concurrent_games_with_3_worker_processes_land_exact
         await eventually(lambda: _workers_registered(settings, 3), what="three workers")
         jobs = [job_of(r) for r in records]
         # Six rooms' worth of games finishing at once.
-        await asyncio.gather(
-            *(asyncio.to_thread(enqueue, settings.redis_url or "", jobs[n::6]) for n in range(6))
-        )
+        await asyncio.gather(*(asyncio.to_thread(enqueue, settings.redis_url or "", jobs[n::6]) for n in range(6)))
         await eventually(lambda: _settled(settings), timeout=60, what="all jobs recorded")
     finally:
         for worker in workers:

@@ -25,8 +25,17 @@ def test_db_init_creates_every_table_once(
     monkeypatch.setenv("CHESSCHAT_ENV", "clitest")
     assert main(["db", "init"]) == 0
     first = capsys.readouterr().out.splitlines()
-    tables = ["users", "usernames", "sessions", "games", "friendships", "friend_requests", "challenges",
-              "notifications", "pair_rooms"]
+    tables = [
+        "users",
+        "usernames",
+        "sessions",
+        "games",
+        "friendships",
+        "friend_requests",
+        "challenges",
+        "notifications",
+        "pair_rooms",
+    ]
     assert first == [f"chesschat-clitest-{t}\tcreated" for t in tables]
     assert main(["db", "init"]) == 0
     assert capsys.readouterr().out.splitlines() == [f"chesschat-clitest-{t}\texists" for t in tables]

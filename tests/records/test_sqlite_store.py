@@ -16,9 +16,7 @@ def test_sqlite_store_upgrades_an_accounts_only_file_and_keeps_its_users(tmp_pat
     path = tmp_path / "records.sqlite3"
     old = sqlite3.connect(path)
     old.executescript(MIGRATIONS[0])  # the file as the accounts-only release left it
-    old.execute(
-        "INSERT INTO users(user_id, username, password_hash, created_at) VALUES ('u1', 'kept', 'h', 'then')"
-    )
+    old.execute("INSERT INTO users(user_id, username, password_hash, created_at) VALUES ('u1', 'kept', 'h', 'then')")
     old.execute("INSERT INTO usernames(username_lower, user_id) VALUES ('kept', 'u1')")
     old.commit()
     old.close()

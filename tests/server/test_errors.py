@@ -233,7 +233,6 @@ async def test_settings_are_checked_after_the_seat_and_the_role(
     await outsider.close()
 
 
-
 async def test_a_client_that_stops_reading_holds_up_no_other_game(
     pair: tuple[Client, Client], server: ServerThread
 ) -> None:

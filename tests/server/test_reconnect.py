@@ -121,7 +121,7 @@ async def test_the_flag_falls_with_no_move_sent(pair: tuple[Client, Client], clo
     assert last["timeWhite"] == 29.0 and last["timeBlack"] == 28.0
     clock.advance(28_999)
     await white.send({"type": "heartbeat"})
-    assert (await white.expect("heartbeat_ack"))
+    assert await white.expect("heartbeat_ack")
     clock.advance(1)
     for player in (white, black):
         ended = await player.expect("game_ended")

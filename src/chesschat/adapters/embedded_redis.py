@@ -57,19 +57,19 @@ class EmbeddedRedis:
             return self.url
         with contextlib.suppress(FileNotFoundError):
             self.socket.unlink()
-        args = [
-            redis_server_binary(),
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--unixsocket", str(self.socket),
-            "--unixsocketperm", "700",
-            "--dir", str(self.dir),
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--save", "",
-            "--protected-mode", "yes",
-            "--logfile", str(self.dir / "redis.log"),
-        ]
+        options = {
+            "port": str(self.port),
+            "bind": "127.0.0.1",
+            "unixsocket": str(self.socket),
+            "unixsocketperm": "700",
+            "dir": str(self.dir),
+            "appendonly": "yes",
+            "appendfsync": "everysec",
+            "save": "",
+            "protected-mode": "yes",
+            "logfile": str(self.dir / "redis.log"),
+        }
+        args = [redis_server_binary(), *(part for name, value in options.items() for part in (f"--{name}", value))]
         # Own session: a Ctrl+C in the terminal reaches the app, which then stops Redis last.
         self.process = subprocess.Popen(
             args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True

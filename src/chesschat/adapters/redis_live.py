@@ -300,7 +300,11 @@ class FinalizationQueue:
     async def take(self, timeout_s: float) -> bytes | None:
         """The oldest queued job, now held by this worker; ``None`` after ``timeout_s``."""
         job = await self.redis.blmove(
-            FINALIZATION_QUEUE, processing_key(self.worker_id), timeout_s, "RIGHT", "LEFT"  # type: ignore[arg-type]
+            FINALIZATION_QUEUE,
+            processing_key(self.worker_id),
+            timeout_s,  # type: ignore[arg-type]  # Redis takes fractional seconds; redis-py types int
+            "RIGHT",
+            "LEFT",
         )
         return _raw(job)
 

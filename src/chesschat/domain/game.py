@@ -205,9 +205,7 @@ def _legal_uci(board: chess.Board) -> tuple[str, ...]:
     return tuple(move.uci() for move in board.legal_moves)
 
 
-def new_game(
-    game_id: str, white_id: str, black_id: str, settings: GameSettings, now_ms: int
-) -> Game:
+def new_game(game_id: str, white_id: str, black_id: str, settings: GameSettings, now_ms: int) -> Game:
     """A game at the starting position with White's clock running."""
     board = chess.Board()
     return Game(
@@ -341,9 +339,7 @@ def _require_running(game: Game) -> None:
         raise errors.GamePaused("the game is paused")
 
 
-def apply_move(
-    game: Game, board: chess.Board, user_id: str, text: str, now_ms: int
-) -> tuple[Game, MovePlayed | None]:
+def apply_move(game: Game, board: chess.Board, user_id: str, text: str, now_ms: int) -> tuple[Game, MovePlayed | None]:
     """Play ``text`` for ``user_id``. ``board`` is the current position, advanced in place.
 
     If the mover's flag had already fallen, the game ends on time and no move is made

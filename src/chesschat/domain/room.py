@@ -44,6 +44,8 @@ CODE_LENGTH = 8
 def new_code() -> str:
     """A fresh, unguessable room code."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
 CLOSED: tuple[RoomStatus, ...] = ("teardown", "terminal")
 
 
@@ -251,9 +253,7 @@ def leave(room: Room, user_id: str, now_ms: int, grace_ms: int) -> Transition:
     return _close(room, "left", (ParticipantLeft(user_id),), ())
 
 
-def _close(
-    room: Room, reason: str, events: tuple[Event, ...], finished: tuple[dict[str, Any], ...]
-) -> Transition:
+def _close(room: Room, reason: str, events: tuple[Event, ...], finished: tuple[dict[str, Any], ...]) -> Transition:
     room = replace(room, status="teardown", closed_reason=reason, grace=())
     return Transition(room, (*events, RoomSnapshot(), RoomClosed(reason)), finished)
 
@@ -347,9 +347,7 @@ def _after_game_change(room: Room, updated: g.Game, events: list[Event], now_ms:
     return Transition(room, (*events, *ended_events), finished)
 
 
-def move(
-    room: Room, board: chess.Board, user_id: str, text: str, now_ms: int, ttl_ms: int
-) -> Transition:
+def move(room: Room, board: chess.Board, user_id: str, text: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
     updated, played = g.apply_move(game, board, user_id, text, now_ms)
     events: list[Event] = [] if played is None else [MoveMade(updated, played)]

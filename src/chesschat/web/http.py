@@ -133,9 +133,7 @@ def install(app: FastAPI) -> None:
 
     @app.get("/metrics", tags=["operations"])
     async def metrics(request: Request) -> Response:
-        return PlainTextResponse(
-            request.app.state.wiring.metrics.exposition(), media_type="text/plain; version=0.0.4"
-        )
+        return PlainTextResponse(request.app.state.wiring.metrics.exposition(), media_type="text/plain; version=0.0.4")
 
     @app.post("/api/auth/signup", tags=["auth"], status_code=201)
     async def signup(request: Request, body: Credentials) -> Response:

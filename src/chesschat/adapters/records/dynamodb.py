@@ -250,9 +250,7 @@ class DynamoRecords:
         )
 
     def _get(self, table: str, key: str, value: str) -> dict[str, Any] | None:
-        response = self._call(
-            "get_item", TableName=self.name(table), Key={key: {"S": value}}, ConsistentRead=True
-        )
+        response = self._call("get_item", TableName=self.name(table), Key={key: {"S": value}}, ConsistentRead=True)
         return record_of(response["Item"]) if "Item" in response else None
 
     def user(self, user_id: str) -> Account | None:

@@ -189,10 +189,7 @@ class SQLiteRecords:
         return self._account(self._read(f"SELECT {USER_COLUMNS} FROM users u WHERE u.user_id = ?", (user_id,)))
 
     def user_by_username(self, username: str) -> Account | None:
-        sql = (
-            f"SELECT {USER_COLUMNS} FROM usernames n JOIN users u ON u.user_id = n.user_id"
-            " WHERE n.username_lower = ?"
-        )
+        sql = f"SELECT {USER_COLUMNS} FROM usernames n JOIN users u ON u.user_id = n.user_id WHERE n.username_lower = ?"
         return self._account(self._read(sql, (username.lower(),)))
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
