@@ -95,16 +95,37 @@ def test_every_output_is_described(mod: hcl.Module) -> None:
         assert body.get("description"), f"{mod.name}: output {name} has no description"
 
 
-TAGGABLE = set(
-    """
-    aws_vpc aws_subnet aws_internet_gateway aws_nat_gateway aws_eip aws_vpc_endpoint aws_security_group
-    aws_flow_log aws_ecs_cluster aws_ecs_service aws_ecs_task_definition aws_ecr_repository aws_lb
-    aws_lb_target_group aws_lb_listener aws_acm_certificate aws_dynamodb_table
-    aws_elasticache_replication_group aws_cognito_user_pool aws_s3_bucket aws_cloudfront_distribution
-    aws_kms_key aws_sns_topic aws_iam_role aws_instance aws_secretsmanager_secret
-    aws_cloudwatch_log_group aws_cloudtrail aws_route53_zone
-    """.split()
-)
+TAGGABLE = {
+    "aws_vpc",
+    "aws_subnet",
+    "aws_internet_gateway",
+    "aws_nat_gateway",
+    "aws_eip",
+    "aws_vpc_endpoint",
+    "aws_security_group",
+    "aws_flow_log",
+    "aws_ecs_cluster",
+    "aws_ecs_service",
+    "aws_ecs_task_definition",
+    "aws_ecr_repository",
+    "aws_lb",
+    "aws_lb_target_group",
+    "aws_lb_listener",
+    "aws_acm_certificate",
+    "aws_dynamodb_table",
+    "aws_elasticache_replication_group",
+    "aws_cognito_user_pool",
+    "aws_s3_bucket",
+    "aws_cloudfront_distribution",
+    "aws_kms_key",
+    "aws_sns_topic",
+    "aws_iam_role",
+    "aws_instance",
+    "aws_secretsmanager_secret",
+    "aws_cloudwatch_log_group",
+    "aws_cloudtrail",
+    "aws_route53_zone",
+}
 
 
 @pytest.mark.parametrize("mod", all_modules(), ids=lambda m: m.name)
