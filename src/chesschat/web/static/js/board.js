@@ -35,6 +35,8 @@ export class Board {
     this.element.dataset.fen = this.fen
     this.element.dataset.orientation = "white"
     this.colour = "white"
+    this.turned = Promise.resolve()
+    this.inputToken = 0
   }
 
   /** Show a position; `lastMove` (UCI) and `check` (colour in check, or null) are highlighted. */
@@ -71,8 +73,12 @@ export class Board {
   setOrientation(colour) {
     if (colour === this.colour) return
     this.colour = colour
-    this.board.setOrientation(side(colour))
+    // cm-chessboard turns the board a frame or two later, redrawing every square, and
+    // ignores a turn asked for while one is under way: turns are chained, and input waits
+    // for them, so a click never lands on a square that is about to be replaced.
+    this.turned = this.turned.then(() => this.board.setOrientation(side(colour))).catch((e) => console.error(e))
     this.element.dataset.orientation = colour
+    this.arm()
   }
 
   flip() {
@@ -83,10 +89,22 @@ export class Board {
   allow(colour, legalMoves) {
     this.legalMoves = legalMoves || []
     if (colour === this.inputColour && colour !== null) return
-    this.board.disableMoveInput()
     this.inputColour = colour
-    this.element.dataset.input = colour || "none"
-    if (colour) this.board.enableMoveInput((event) => this.input(event), side(colour))
+    this.arm()
+  }
+
+  /** Input for `inputColour` once the board has finished turning; `data-input` says when. */
+  arm() {
+    const token = ++this.inputToken
+    this.board.disableMoveInput()
+    this.element.dataset.input = "none"
+    const colour = this.inputColour
+    if (!colour) return
+    this.turned.then(() => {
+      if (token !== this.inputToken) return
+      this.board.enableMoveInput((event) => this.input(event), side(colour))
+      this.element.dataset.input = colour
+    })
   }
 
   input(event) {
@@ -135,6 +153,7 @@ export class Board {
   }
 
   destroy() {
+    this.inputToken++
     this.board.destroy()
   }
 }
