@@ -14,6 +14,8 @@ from typing import cast
 
 import orjson
 from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import WatchError
 
 from chesschat.adapters import aws
@@ -42,11 +44,15 @@ def connect(settings: Settings) -> Redis:
     password = aws.secret_value(settings.redis_auth_secret_arn, settings.aws_region)
     # One connection per command in flight, up to the limit. (redis-py's blocking pool would
     # wait instead of failing past it, but costs ~20 us of CPU on every command.)
+    # A pool made here gets no retries unless given them: after a Redis restart or failover
+    # every pooled connection would then fail its next command once. A retried write is
+    # safe, as every room write is a compare-and-set on the room's version.
     pool = ConnectionPool.from_url(
         settings.redis_url,
         password=password,
         health_check_interval=30,
         max_connections=settings.redis_max_connections,
+        retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=1.0), retries=3),
     )
     return Redis(connection_pool=pool)
 

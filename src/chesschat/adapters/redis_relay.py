@@ -1,8 +1,11 @@
 """Redis pub/sub carrying room events to every process holding a connection of the room.
 
 One subscriber connection per process; a room's channel is subscribed while this process
-holds at least one of the room's sockets. A lost connection is re-established and its
-channels re-subscribed by redis-py; the read loop never dies on an error.
+holds at least one of the room's sockets. A lost connection (Redis restarted, a network
+cut, a failover) is re-established and its channels re-subscribed by redis-py; events
+published while it was down never arrive, so each re-subscribed room is reported to
+``on_resubscribed``, which resends the room as it now stands. The read loop never dies on
+an error.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from chesschat.adapters.redis_live import channel_room, room_channel
 from chesschat.workers.loops import stopping
@@ -28,6 +33,7 @@ class RedisRelay:
         self._waiting: dict[str, asyncio.Future[None]] = {}
         self._channels: set[str] = set()
         self._task: asyncio.Task[None] | None = None
+        self.on_resubscribed: Callable[[str], Awaitable[None]] | None = None
 
     async def start(self) -> None:
         await self._subscribe(NODE_CHANNEL)
@@ -66,20 +72,35 @@ class RedisRelay:
             await asyncio.wait_for(asyncio.shield(future), timeout=10)
 
     async def _run(self) -> None:
+        cut = False
         while not stopping():
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
+                if cut:
+                    log.info("relay_restored")
+                    cut = False
                 if message is None:
                     continue
                 channel = message["channel"].decode()
                 if message["type"] == "subscribe":
                     future = self._waiting.pop(channel, None)
-                    if future is not None and not future.done():
-                        future.set_result(None)
+                    if future is not None:
+                        if not future.done():
+                            future.set_result(None)
+                    elif channel != NODE_CHANNEL and self.on_resubscribed is not None:
+                        # Nobody asked: redis-py re-subscribed after a reconnect.
+                        await self.on_resubscribed(channel_room(channel))
                 elif message["type"] == "message" and channel != NODE_CHANNEL:
                     await self._deliver(channel_room(channel), message["data"].decode())
             except asyncio.CancelledError:
                 raise
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                if stopping():
+                    raise asyncio.CancelledError from None
+                if not cut:  # once per outage, not once per retry
+                    log.warning("relay_cut", error=str(exc))
+                    cut = True
+                await asyncio.sleep(0.2)
             except Exception:
                 if stopping():
                     raise asyncio.CancelledError from None

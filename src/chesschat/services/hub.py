@@ -45,6 +45,9 @@ class Hub:
         self.rooms: dict[str, set[Outlet]] = {}
         self.relay: Subscriber | None = None
         self.on_version: Callable[[str, int], None] | None = None
+        # Per room, the version of the last snapshot resent here: the relay's copies of
+        # events up to it are already in that snapshot.
+        self._floors: dict[str, int] = {}
 
     @property
     def connection_count(self) -> int:
@@ -68,6 +71,7 @@ class Hub:
             outlet.room_code = None
         if not members:
             del self.rooms[code]
+            self._floors.pop(code, None)
             if self.relay is not None:
                 await self.relay.unsubscribe(code)
 
@@ -76,10 +80,24 @@ class Hub:
         if outlet.room_code is not None:
             await self.unlisten(outlet, outlet.room_code)
 
+    async def resend(self, code: str, frames: Iterable[Addressed], version: int) -> None:
+        """Deliver ``frames``, a snapshot of the room at ``version``, to this process's
+        sockets in it, after the relay missed some of its events. Events up to ``version``
+        that the relay still brings are dropped; later ones flow as usual."""
+        self._floors[code] = version
+        await self.deliver(code, pack(frames, 0))
+
     async def deliver(self, code: str, message: str) -> None:
         version, _, message = message.partition("\x1d")
-        if self.on_version is not None and version != "0":
-            self.on_version(code, int(version))
+        if version != "0":
+            number = int(version)
+            if self.on_version is not None:
+                self.on_version(code, number)
+            floor = self._floors.get(code)
+            if floor is not None:
+                if number <= floor:
+                    return
+                del self._floors[code]
         members = self.rooms.get(code)
         if not members:
             return

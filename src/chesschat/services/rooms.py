@@ -25,7 +25,7 @@ import structlog
 from chesschat.domain import errors
 from chesschat.domain import game as g
 from chesschat.domain import room as rules
-from chesschat.domain.events import GameStarted
+from chesschat.domain.events import DrawOfferState, Event, GameStarted, RoomClosed, RoomSnapshot
 from chesschat.domain.room import Player, Room, Transition
 from chesschat.domain.serde import room_from_dict, room_to_dict
 from chesschat.protocol import inbound
@@ -390,6 +390,21 @@ class RoomService:
             raise errors.WaitingForPlayer()
         frame = {"type": "signal", "roomCode": code, "from": player.user_id, "data": data}
         await self.live.publish(code, pack([(peer.user_id, frame)], 0))
+
+    async def resync(self, code: str) -> None:
+        """This process's subscription to the room was cut and is back (Redis restarted, or
+        the link to it dropped): events published meanwhile never arrived here, so the
+        players here get the room as it now stands, as a rejoin does."""
+        try:
+            room = await self._fetch(code)
+        except errors.RoomNotFound:  # it closed and went while the link was down
+            await self.hub.resend(code, [(None, {"type": "room_closed", "roomCode": code, "reason": None})], 0)
+            return
+        events: list[Event] = [RoomSnapshot(), DrawOfferState(None)]
+        if room.status in rules.CLOSED:
+            events.append(RoomClosed(room.closed_reason or "closed"))
+        await self.hub.resend(code, render(events, room, self.clock.now_ms(), self.video.ready), room.version)
+        log.info("room_resynced", roomCode=code, version=room.version)
 
     # -- timers (run by every process's workers) -------------------------------------
 

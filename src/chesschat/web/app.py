@@ -86,6 +86,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         clock, settings.stun_urls, settings.turn_urls, _turn_secret(settings), settings.turn_credential_ttl_seconds
     )
     rooms = RoomService(live, hub, video, metrics, clock, settings)
+    relay.on_resubscribed = rooms.resync
     timers = Timers(rooms, settings, metrics)
     finalizer = Finalizer(client, records, metrics, settings) if settings.finalizer_enabled else None
     return Wiring(

@@ -1,0 +1,116 @@
+"""Redis restarts under a running server: the game goes on and no player misses a move."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import chess
+import pytest
+
+from chesschat.adapters.embedded_redis import EmbeddedRedis
+from chesschat.adapters.redis_live import connect
+from tests.server.rooms import open_room, start
+from tests.support import Client, CuttableProxy, FakeClock, ServerThread, free_port, play, settings_for, signup
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[EmbeddedRedis]:
+    """A redis-server of this test's own, which it may stop and start again."""
+    server = EmbeddedRedis(tmp_path / "live", port=free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+async def test_every_pooled_connection_comes_back_after_a_restart(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
+    client = connect(settings_for(own_redis.url, tmp_path))
+    try:
+        assert await asyncio.gather(*(client.ping() for _ in range(8))) == [True] * 8  # 8 connections pooled
+        own_redis.stop()
+        own_redis.start()
+        # Each of them is dead now; each command still succeeds on a fresh connection.
+        assert await asyncio.gather(*(client.ping() for _ in range(8))) == [True] * 8
+    finally:
+        await client.aclose()
+
+
+async def comes_to_show(client: Client, fen: str) -> None:
+    """The client's full-state frames (a move, or a snapshot of the room) arrive at ``fen``;
+    times out if they never do."""
+    while True:
+        frame = await client.recv()
+        if frame["type"] == "room_joined" and frame.get("activeGame"):
+            frame = frame["activeGame"]
+        elif frame["type"] != "move_made":
+            continue
+        if frame["fen"] == fen:
+            return
+
+
+async def test_a_redis_restart_mid_game_loses_no_move(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
+    server = ServerThread(settings_for(own_redis.url, tmp_path / "app"), FakeClock()).start()
+    try:
+        a = await Client.connect(server.ws_url, signup(server.base_url))
+        b = await Client.connect(server.ws_url, signup(server.base_url))
+        code = await open_room(a, b)
+        white, black, _ = await start(a, b, code)
+        await play(white, black, code, ["e2e4"])
+
+        own_redis.stop()  # a clean restart: the append-only file keeps the room
+        own_redis.start()
+        # The first move after the restart, sent at once: the server's connections come
+        # back by themselves, and both players learn of the move.
+        await black.send({"type": "make_move", "roomCode": code, "move": "e7e5"})
+        board = chess.Board()
+        board.push_uci("e2e4")
+        board.push_uci("e7e5")
+        for player in (white, black):
+            await comes_to_show(player, board.fen())
+        # And play goes on as before.
+        last = await play(white, black, code, ["g1f3"])
+        assert last["moves"] == ["e2e4", "e7e5", "g1f3"]
+        await a.close()
+        await b.close()
+    finally:
+        server.stop()
+
+
+async def test_moves_made_while_a_process_is_cut_from_redis_reach_its_players(
+    own_redis: EmbeddedRedis, tmp_path: Path
+) -> None:
+    """Two processes; the link between one of them and Redis drops while a player on the
+    other moves. The move was published while that process could not hear it."""
+    link = await CuttableProxy(own_redis.port).start()
+    # The proxy runs on this test's loop, so a server behind it starts and stops in a thread.
+    behind = ServerThread(settings_for(f"redis://127.0.0.1:{link.port}/0", tmp_path / "a"), FakeClock())
+    cut_off = await asyncio.to_thread(behind.start)
+    direct = ServerThread(settings_for(own_redis.url, tmp_path / "b"), FakeClock()).start()
+    try:
+        here = await Client.connect(cut_off.ws_url, signup(cut_off.base_url))
+        there = await Client.connect(direct.ws_url, signup(direct.base_url))
+        code = await open_room(here, there)
+        white, black, _ = await start(here, there, code)
+        board = chess.Board()
+        if white is here:
+            await play(white, black, code, ["e2e4"])
+            board.push_uci("e2e4")
+        link.cut()
+        uci = "e2e4" if board.turn == chess.WHITE else "e7e5"
+        await there.send({"type": "make_move", "roomCode": code, "move": uci})
+        await there.expect("move_made")
+        board.push_uci(uci)
+        link.restore()
+        await comes_to_show(here, board.fen())
+        # Both go on playing across the two processes.
+        reply = "g8f6" if board.turn == chess.BLACK else "g1f3"
+        mover, other = (here, there) if (board.turn == chess.WHITE) == (white is here) else (there, here)
+        last = await play(mover, other, code, [reply])
+        assert last["moves"][-1] == reply
+        await here.close()
+        await there.close()
+    finally:
+        await asyncio.to_thread(cut_off.stop)
+        direct.stop()
+        await link.close()
