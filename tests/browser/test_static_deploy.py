@@ -18,9 +18,9 @@ from playwright.async_api import Browser, expect
 
 import chesschat
 from chesschat.services.ports import SystemClock
-from tests.browser.conftest import CuttableProxy, Player, two_people
+from tests.browser.conftest import Player, two_people
 from tests.browser.helpers import open_room, play, start_game
-from tests.support import ServerThread, settings_for
+from tests.support import CuttableProxy, ServerThread, settings_for
 
 STATIC = Path(chesschat.__file__).parent / "web" / "static"
 

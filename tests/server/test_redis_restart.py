@@ -108,6 +108,16 @@ async def test_moves_made_while_a_process_is_cut_from_redis_reach_its_players(
         mover, other = (here, there) if (board.turn == chess.WHITE) == (white is here) else (there, here)
         last = await play(mover, other, code, [reply])
         assert last["moves"][-1] == reply
+
+        # Cut again, and the game ends meanwhile: the snapshot says how.
+        link.cut()
+        await there.send({"type": "resign", "roomCode": code})
+        ended = await there.expect("game_ended")
+        link.restore()
+        snapshot = await here.expect("room_joined")
+        assert snapshot["activeGame"] is None
+        assert snapshot["lastGame"]["gameId"] == ended["gameId"]
+        assert (snapshot["lastGame"]["result"], snapshot["lastGame"]["winner"]) == ("resign", here.user_id)
         await here.close()
         await there.close()
     finally:

@@ -121,6 +121,17 @@ def room_joined(room: Room, now_ms: int) -> Frame:
             "disconnectedUserId": earliest[0] if earliest else None,
             "reconnectVersion": room.reconnect_version,
         }
+    last: Frame | None = None
+    if room.games_played:
+        summary = room.games_played[-1]
+        last = {
+            "gameId": summary.game_id,
+            "whitePlayerId": summary.white_id,
+            "blackPlayerId": summary.black_id,
+            "winner": summary.winner,
+            "result": summary.result,
+            "endedAt": summary.ended_at_ms,
+        }
     return {
         "type": "room_joined",
         "roomCode": room.code,
@@ -131,6 +142,7 @@ def room_joined(room: Room, now_ms: int) -> Frame:
         "reconnectVersion": room.reconnect_version,
         "gamesPlayed": len(room.games_played),
         "activeGame": active,
+        "lastGame": last,
     }
 
 

@@ -8,6 +8,7 @@ import { CLIENT, REASONS, SERVER, errorText, frame } from "../protocol.js"
 import { ReconnectTracker, pauseFromFrame } from "../reconnect.js"
 import { soundFor } from "../sounds.js"
 import { VideoCall } from "../video.js"
+import { downloadPgn } from "./history.js"
 
 const PRESETS = [
   ["1+0", 1, 0],
@@ -254,6 +255,10 @@ export function roomView(main, app, rawCode) {
               ? { userId: f.activeGame.disconnectedUserId, graceEndsAt: f.activeGame.disconnectDeadlineMs }
               : null
           if (s.pause || f.activeGame.paused) s.clock = { ...s.clock, running: false }
+        } else if (live() && f.lastGame?.gameId === s.game.gameId) {
+          // The game ended while this page could not hear it (the server's link to its
+          // store of live rooms was cut): show how it ended.
+          endGame({ type: SERVER.GAME_ENDED, ...f.lastGame, pgn: null }, { timeWhite: s.game.timeWhite, timeBlack: s.game.timeBlack })
         }
         break
       case SERVER.PARTICIPANT_JOINED:
@@ -295,15 +300,7 @@ export function roomView(main, app, rawCode) {
         break
       case SERVER.GAME_ENDED:
         if (!tracker.accept(f)) return
-        s.ended = f
-        s.pause = null
-        if (s.game) {
-          s.game = { ...s.game, legalMoves: [], drawOffer: null }
-          s.clock = clockSnapshot({ ...s.game, timeWhite: f.timeWhite, timeBlack: f.timeBlack, serverTimestampMs: app.serverTime.serverNow() }, { running: false })
-          drawBoard()
-        }
-        app.sounds.play("end")
-        showEndDialog(f)
+        endGame(f, f)
         break
       case SERVER.VIDEO_READY:
         if (f.provider && f.provider !== "webrtc") video.unavailable("This server's video provider is not supported by this page.")
@@ -537,6 +534,19 @@ export function roomView(main, app, rawCode) {
   }
 
   // ---- end of game --------------------------------------------------------------------
+  /** `f` says how the game ended; `times` holds the final clocks (seconds). */
+  function endGame(f, { timeWhite, timeBlack }) {
+    s.ended = f
+    s.pause = null
+    if (s.game) {
+      s.game = { ...s.game, legalMoves: [], drawOffer: null }
+      s.clock = clockSnapshot({ ...s.game, timeWhite, timeBlack, serverTimestampMs: app.serverTime.serverNow() }, { running: false })
+      drawBoard()
+    }
+    app.sounds.play("end")
+    showEndDialog(f)
+  }
+
   function showEndDialog(f) {
     const next = isHost()
       ? h("button", { class: "btn btn-primary", type: "button", "data-testid": "next-game", onclick: () => (closeEndDialog(), render()) }, "Next game")
@@ -548,7 +558,7 @@ export function roomView(main, app, rawCode) {
       h(
         "div",
         { class: "row" },
-        h("button", { class: "btn", type: "button", "data-testid": "download-pgn", onclick: () => download(`chesschat-${f.gameId}.pgn`, f.pgn || "") }, "Download PGN"),
+        h("button", { class: "btn", type: "button", "data-testid": "download-pgn", onclick: () => (f.pgn ? download(`chesschat-${f.gameId}.pgn`, f.pgn) : downloadPgn(f.gameId)) }, "Download PGN"),
         next,
         h("button", { class: "btn btn-ghost", type: "button", onclick: () => closeEndDialog() }, "Close"),
       ),
