@@ -256,8 +256,8 @@ export function roomView(main, app, rawCode) {
               : null
           if (s.pause || f.activeGame.paused) s.clock = { ...s.clock, running: false }
         } else if (live() && f.lastGame?.gameId === s.game.gameId) {
-          // The game ended while this page could not hear it (the server's link to its
-          // store of live rooms was cut): show how it ended.
+          // The game ended while this page could not hear it (its server's link to Redis
+          // was cut), and the server has resent the room: show how the game ended.
           endGame({ type: SERVER.GAME_ENDED, ...f.lastGame, pgn: null }, { timeWhite: s.game.timeWhite, timeBlack: s.game.timeBlack })
         }
         break
@@ -534,7 +534,7 @@ export function roomView(main, app, rawCode) {
   }
 
   // ---- end of game --------------------------------------------------------------------
-  /** `f` says how the game ended; `times` holds the final clocks (seconds). */
+  /** `f` says how the game ended; `timeWhite` and `timeBlack` are the final clocks (seconds). */
   function endGame(f, { timeWhite, timeBlack }) {
     s.ended = f
     s.pause = null
