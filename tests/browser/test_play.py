@@ -6,8 +6,10 @@ import asyncio
 import re
 
 import chess
+import redis
 from playwright.async_api import expect
 
+from chesschat.adapters.redis_live import room_key
 from tests.browser.conftest import Player
 from tests.browser.helpers import (
     PASSWORD,
@@ -21,6 +23,7 @@ from tests.browser.helpers import (
     sign_up,
     start_game,
 )
+from tests.support import ServerThread
 
 
 async def test_checkmate_by_drag_and_click_with_live_video_then_the_next_game_flags(
@@ -231,3 +234,21 @@ async def test_a_player_who_answers_at_once_has_every_click_counted(players: lis
         board.push_uci(uci)
     for p in (white, black):
         await expect(p.page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())
+
+
+async def test_a_move_the_server_could_not_make_goes_back_on_the_board(
+    players: list[Player], live_server: ServerThread, clean_redis: str
+) -> None:
+    alice, bob = players
+    code = await open_room(alice, bob)
+    white, _ = await start_game(alice, bob)
+    # A server fault while it handles the move: the stored room is unreadable.
+    client = redis.Redis.from_url(clean_redis)
+    client.set(room_key(code), b"{truncated")
+    client.close()
+    live_server.wiring.rooms._forget(code)
+    await click_move(white.page, "e2e4")
+    await expect(white.page.locator(".toast", has_text="Unexpected error")).to_be_visible()
+    pieces = white.page.get_by_test_id("board").locator("[data-piece=wp]")
+    await expect(pieces.and_(white.page.locator("[data-square=e2]"))).to_have_count(1)
+    await expect(pieces.and_(white.page.locator("[data-square=e4]"))).to_have_count(0)

@@ -204,6 +204,7 @@ async def test_a_corrupt_room_document_is_an_internal_error_not_a_dead_socket(
     server.wiring.rooms._forget(code)
     error = await a.error({"type": "offer_draw", "roomCode": code})
     assert error["code"] == "INTERNAL_ERROR" and error["retryable"] is True
+    assert error["context"] == {"roomCode": code, "type": "offer_draw"}  # which frame failed
     await still_usable(a)
     assert server.wiring.metrics.value("AppErrors") >= 1
     client.close()

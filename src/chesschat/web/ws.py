@@ -197,15 +197,16 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
     if isinstance(parsed, inbound.Rejection):
         conn.send(error_frame(parsed.code, parsed.message))
         return True
+    # Which frame an error answers, so that a client can undo what it showed ahead of time.
+    context = {"roomCode": getattr(parsed, "room_code", None), "type": getattr(parsed, "type", None)}
     try:
         await _dispatch(wiring, conn, parsed)
     except DomainError as exc:
-        context = {"roomCode": getattr(parsed, "room_code", None), "type": getattr(parsed, "type", None)}
         conn.send(error_frame(exc.code, exc.detail, context))
     except Exception:
         wiring.metrics.incr("AppErrors")
-        bound.exception("ws_frame_failed", frameType=getattr(parsed, "type", None))
-        conn.send(error_frame("INTERNAL_ERROR"))
+        bound.exception("ws_frame_failed", frameType=context["type"])
+        conn.send(error_frame("INTERNAL_ERROR", context=context))
     return True
 
 
