@@ -24,6 +24,7 @@ from chesschat.workers.loops import stopping
 
 log = structlog.get_logger("chesschat.relay")
 NODE_CHANNEL = "relay_nodes"
+CONFIRM_TIMEOUT_S = 5.0
 
 
 class RedisRelay:
@@ -58,18 +59,34 @@ class RedisRelay:
 
     async def unsubscribe(self, code: str) -> None:
         channel = room_channel(code)
-        self._channels.discard(channel)
+        self._forget(channel)
         await self._pubsub.unsubscribe(channel)
 
     async def _subscribe(self, channel: str) -> None:
         self._channels.add(channel)
         self._waiting[channel] = asyncio.get_running_loop().create_future()
-        await self._pubsub.subscribe(channel)
+        try:
+            await self._pubsub.subscribe(channel)
+        except BaseException:
+            self._forget(channel)
+            raise
 
     async def _confirmed(self, channel: str) -> None:
+        """Wait for Redis to confirm. One that never comes (the link dropped meanwhile) is
+        given up on, so that the next attempt subscribes afresh instead of waiting on it."""
         future = self._waiting.get(channel)
-        if future is not None:
-            await asyncio.wait_for(asyncio.shield(future), timeout=10)
+        if future is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(future), timeout=CONFIRM_TIMEOUT_S)
+        except TimeoutError:
+            if self._waiting.get(channel) is future:
+                self._forget(channel)
+            raise
+
+    def _forget(self, channel: str) -> None:
+        self._channels.discard(channel)
+        self._waiting.pop(channel, None)
 
     async def _run(self) -> None:
         cut = False
