@@ -247,6 +247,10 @@ class CuttableProxy:
         except OSError:
             writer.transport.abort()
             return
+        if self.blocked:  # cut while this connection was being made: it must not escape the cut
+            writer.transport.abort()
+            up_writer.transport.abort()
+            return
         self.writers.update((writer, up_writer))
         await asyncio.gather(self._pump(reader, up_writer), self._pump(up_reader, writer))
 

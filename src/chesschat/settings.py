@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     finalizer_backoff_max_seconds: float = Field(30.0, description="Longest wait while the store is unreachable.")
     finalizer_lease_seconds: float = Field(15.0, description="A worker silent this long has its jobs requeued.")
     finalizer_reap_seconds: float = 5.0
-    finalizer_block_seconds: float = 1.0
+    finalizer_block_seconds: float = Field(1.0, gt=0, lt=5, description="Under the Redis client's 5 s read timeout.")
 
     # Rooms and games
     room_ttl_seconds: int = 3600

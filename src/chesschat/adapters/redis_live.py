@@ -46,13 +46,17 @@ def connect(settings: Settings) -> Redis:
     # wait instead of failing past it, but costs ~20 us of CPU on every command.)
     # A pool made here gets no retries unless given them: after a Redis restart or failover
     # every pooled connection would then fail its next command once. A retried write is
-    # safe, as every room write is a compare-and-set on the room's version.
+    # safe, as every room write is a compare-and-set on the room's version. The timeouts
+    # turn a connection that went silent (a node gone without a reset) into an error that
+    # is retried, instead of a command that waits forever; no command here blocks longer.
     pool = ConnectionPool.from_url(
         settings.redis_url,
         password=password,
         health_check_interval=30,
         max_connections=settings.redis_max_connections,
         retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=1.0), retries=3),
+        socket_timeout=5.0,
+        socket_connect_timeout=2.0,
     )
     return Redis(connection_pool=pool)
 

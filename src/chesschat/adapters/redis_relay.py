@@ -16,11 +16,9 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from chesschat.adapters.redis_live import channel_room, room_channel
-from chesschat.workers.loops import stopping
+from chesschat.workers.loops import Outage, stopping
 
 log = structlog.get_logger("chesschat.relay")
 NODE_CHANNEL = "relay_nodes"
@@ -89,13 +87,11 @@ class RedisRelay:
         self._waiting.pop(channel, None)
 
     async def _run(self) -> None:
-        cut = False
+        outage = Outage(log, "relay")
         while not stopping():
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
-                if cut:
-                    log.info("relay_restored")
-                    cut = False
+                outage.ok()
                 if message is None:
                     continue
                 channel = message["channel"].decode()
@@ -111,15 +107,9 @@ class RedisRelay:
                     await self._deliver(channel_room(channel), message["data"].decode())
             except asyncio.CancelledError:
                 raise
-            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            except Exception as exc:
                 if stopping():
                     raise asyncio.CancelledError from None
-                if not cut:  # once per outage, not once per retry
-                    log.warning("relay_cut", error=str(exc))
-                    cut = True
-                await asyncio.sleep(0.2)
-            except Exception:
-                if stopping():
-                    raise asyncio.CancelledError from None
-                log.exception("relay_read_failed")
+                if not outage.failed(exc):
+                    log.exception("relay_read_failed")
                 await asyncio.sleep(0.2)

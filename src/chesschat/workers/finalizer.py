@@ -40,7 +40,7 @@ from chesschat.adapters.redis_live import FinalizationQueue, connect
 from chesschat.services.ports import Metrics
 from chesschat.services.records import MalformedJob, Records, StoreUnavailable, parse_job
 from chesschat.settings import Settings
-from chesschat.workers.loops import stop_all, stopping
+from chesschat.workers.loops import Outage, stop_all, stopping
 
 log = structlog.get_logger("chesschat.finalizer")
 
@@ -83,6 +83,7 @@ class Finalizer:
         self.metrics = metrics
         self.settings = settings
         self.tasks: list[asyncio.Task[None]] = []
+        self.outage = Outage(log, "finalizer", workerId=self.queue.worker_id)
 
     @property
     def worker_id(self) -> str:
@@ -113,16 +114,19 @@ class Finalizer:
             log.info("finalizer_stopped", workerId=self.worker_id, returned=returned)
 
     async def _every(self, interval_s: float, action: Callable[[], Awaitable[None]]) -> None:
+        outage = Outage(log, "finalizer_housekeeping", workerId=self.worker_id)
         while not stopping():
             try:
                 await action()
+                outage.ok()
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 if stopping():
                     raise asyncio.CancelledError from None
                 self.metrics.incr("AppErrors")
-                log.exception("finalizer_housekeeping_failed", workerId=self.worker_id)
+                if not outage.failed(exc):
+                    log.exception("finalizer_housekeeping_failed", workerId=self.worker_id)
             await asyncio.sleep(interval_s)
 
     async def _renew(self) -> None:
@@ -139,18 +143,20 @@ class Finalizer:
             try:
                 job = await self.queue.take(self.settings.finalizer_block_seconds)
                 failures = 0
+                self.outage.ok()
                 if job is not None:
                     await self.process(job)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 if stopping():
                     raise asyncio.CancelledError from None
                 # Redis unreachable or a bug: the job (if any) stays in our processing list
                 # and returns to the queue when this worker stops or dies.
                 failures += 1
                 self.metrics.incr("AppErrors")
-                log.exception("finalizer_take_failed", workerId=self.worker_id)
+                if not self.outage.failed(exc):
+                    log.exception("finalizer_take_failed", workerId=self.worker_id)
                 await asyncio.sleep(backoff(self.settings.finalizer_backoff_base_seconds, failures, 5.0))
 
     async def process(self, job: bytes) -> None:

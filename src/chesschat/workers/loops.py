@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+LINK_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 def stopping() -> bool:
@@ -25,3 +31,26 @@ async def stop_all(tasks: list[asyncio.Task[None]]) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await task
     tasks.clear()
+
+
+class Outage:
+    """A loop's lost link to Redis, logged once when it starts and once when it ends rather
+    than on every retry (a failover would otherwise fill the logs with tracebacks)."""
+
+    def __init__(self, log: Any, event: str, **fields: Any) -> None:
+        self.log, self.event, self.fields = log, event, fields
+        self.down = False
+
+    def failed(self, exc: BaseException) -> bool:
+        """Note a failure; ``False`` if it is not a lost link (the caller logs it itself)."""
+        if not isinstance(exc, LINK_ERRORS):
+            return False
+        if not self.down:
+            self.down = True
+            self.log.warning(f"{self.event}_cut", error=str(exc), **self.fields)
+        return True
+
+    def ok(self) -> None:
+        if self.down:
+            self.down = False
+            self.log.info(f"{self.event}_restored", **self.fields)

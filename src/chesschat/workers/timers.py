@@ -20,7 +20,7 @@ from chesschat.domain.errors import DomainError
 from chesschat.services.ports import Clock, LiveStore, Metrics
 from chesschat.services.rooms import RoomService
 from chesschat.settings import Settings
-from chesschat.workers.loops import stop_all, stopping
+from chesschat.workers.loops import Outage, stop_all, stopping
 
 log = structlog.get_logger("chesschat.workers")
 
@@ -57,6 +57,7 @@ class Deadlines:
         self.wake = asyncio.Event()
         self.sleeping_until: float | None = None  # None while working through the set
         self.nudged = math.inf  # the earliest deadline written while working
+        self.outage = Outage(log, "timer", worker=name)
 
     def nudge(self, at_s: float) -> None:
         if self.sleeping_until is None:
@@ -97,15 +98,17 @@ class Deadlines:
         whether the batch was full (more are due)."""
         try:
             due = await self.live.due(self.index, now_s, limit=DUE_BATCH)
+            self.outage.ok()
             await asyncio.gather(*(self._act(code) for code in due))
             return await self.live.first_due(self.index), len(due) == DUE_BATCH
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception as exc:
             if stopping():
                 raise asyncio.CancelledError from None
             self.metrics.incr("AppErrors")
-            log.exception("timer_poll_failed", worker=self.name)
+            if not self.outage.failed(exc):
+                log.exception("timer_poll_failed", worker=self.name)
             return None, False
 
 
@@ -134,15 +137,18 @@ class Timers:
 
     async def _heartbeat(self) -> None:
         """Report this process alive; the "nodes" loop of every process reaps the silent."""
+        outage = Outage(log, "heartbeat")
         while not stopping():
             try:
                 await self.rooms.heartbeat()
+                outage.ok()
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 if stopping():
                     raise asyncio.CancelledError from None
-                log.exception("heartbeat_failed")
+                if not outage.failed(exc):
+                    log.exception("heartbeat_failed")
             await asyncio.sleep(self.settings.node_heartbeat_seconds)
 
     def nudge(self, name: str, at_s: float) -> None:
