@@ -36,6 +36,16 @@ async def test_every_pooled_connection_comes_back_after_a_restart(own_redis: Emb
         await client.aclose()
 
 
+async def a_game(host_on: ServerThread, guest_on: ServerThread) -> tuple[Client, Client, str, Client, Client]:
+    """A host and a guest, each signed up on and connected to the server given, in a room
+    with a game started: (host, guest, room code, white, black)."""
+    host = await Client.connect(host_on.ws_url, signup(host_on.base_url))
+    guest = await Client.connect(guest_on.ws_url, signup(guest_on.base_url))
+    code = await open_room(host, guest)
+    white, black, _ = await start(host, guest, code)
+    return host, guest, code, white, black
+
+
 async def comes_to_show(client: Client, fen: str) -> None:
     """The client's full-state frames (a move, or a snapshot of the room) arrive at ``fen``;
     times out if they never do."""
@@ -52,10 +62,7 @@ async def comes_to_show(client: Client, fen: str) -> None:
 async def test_a_redis_restart_mid_game_loses_no_move(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
     server = ServerThread(settings_for(own_redis.url, tmp_path / "app"), FakeClock()).start()
     try:
-        a = await Client.connect(server.ws_url, signup(server.base_url))
-        b = await Client.connect(server.ws_url, signup(server.base_url))
-        code = await open_room(a, b)
-        white, black, _ = await start(a, b, code)
+        a, b, code, white, black = await a_game(server, server)
         await play(white, black, code, ["e2e4"])
 
         own_redis.stop()  # a clean restart: the append-only file keeps the room
@@ -88,10 +95,7 @@ async def test_moves_made_while_a_process_is_cut_from_redis_reach_its_players(
     cut_off = await asyncio.to_thread(behind.start)
     direct = ServerThread(settings_for(own_redis.url, tmp_path / "b"), FakeClock()).start()
     try:
-        here = await Client.connect(cut_off.ws_url, signup(cut_off.base_url))
-        there = await Client.connect(direct.ws_url, signup(direct.base_url))
-        code = await open_room(here, there)
-        white, black, _ = await start(here, there, code)
+        here, there, code, white, black = await a_game(cut_off, direct)
         board = chess.Board()
         if white is here:
             await play(white, black, code, ["e2e4"])
