@@ -12,7 +12,17 @@ import pytest
 from chesschat.adapters.embedded_redis import EmbeddedRedis
 from chesschat.adapters.redis_live import connect
 from tests.server.rooms import open_room, start
-from tests.support import Client, CuttableProxy, FakeClock, ServerThread, free_port, play, settings_for, signup
+from tests.support import (
+    Client,
+    CuttableProxy,
+    FakeClock,
+    ServerThread,
+    eventually,
+    free_port,
+    play,
+    settings_for,
+    signup,
+)
 
 
 @pytest.fixture
@@ -146,7 +156,12 @@ async def test_a_lost_link_is_logged_once_when_it_drops_and_once_when_it_is_back
             while out.count("timer_cut") < len(loops) or "relay_cut" not in out:
                 await asyncio.sleep(0.05)
                 out += capfd.readouterr().out
-            await asyncio.sleep(1.0)  # the loops keep retrying meanwhile (they poll every 10 ms here)
+            # The loops keep failing meanwhile (each failure is counted): wait for many.
+            failures = server.wiring.metrics.value("AppErrors")
+            failing = await asyncio.to_thread(
+                eventually, lambda: server.wiring.metrics.value("AppErrors") >= failures + 20, 10.0
+            )
+            assert failing
             link.restore()
             while out.count("timer_restored") < len(loops) or "relay_restored" not in out:
                 await asyncio.sleep(0.05)

@@ -84,6 +84,8 @@ class Hub:
         """Deliver ``frames``, a snapshot of the room at ``version``, to this process's
         sockets in it, after the relay missed some of its events. Events up to ``version``
         that the relay still brings are dropped; later ones flow as usual."""
+        if code not in self.rooms:
+            return
         self._floors[code] = version
         await self.deliver(code, pack(frames, 0))
 

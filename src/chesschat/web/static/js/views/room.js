@@ -258,7 +258,7 @@ export function roomView(main, app, rawCode) {
         } else if (live() && f.lastGame?.gameId === s.game.gameId) {
           // The game ended while this page could not hear it (its server's link to Redis
           // was cut), and the server has resent the room: show how the game ended.
-          endGame({ type: SERVER.GAME_ENDED, ...f.lastGame, pgn: null }, { timeWhite: s.game.timeWhite, timeBlack: s.game.timeBlack })
+          endGame({ type: SERVER.GAME_ENDED, ...f.lastGame, pgn: null }, s.game)
         }
         break
       case SERVER.PARTICIPANT_JOINED:
@@ -534,8 +534,9 @@ export function roomView(main, app, rawCode) {
   }
 
   // ---- end of game --------------------------------------------------------------------
-  /** `f` says how the game ended; `timeWhite` and `timeBlack` are the final clocks (seconds). */
-  function endGame(f, { timeWhite, timeBlack }) {
+  /** `f` says how the game ended; `clocks` has the final `timeWhite` and `timeBlack` (seconds). */
+  function endGame(f, clocks) {
+    const { timeWhite, timeBlack } = clocks
     s.ended = f
     s.pause = null
     if (s.game) {
