@@ -42,6 +42,13 @@ def test_image_is_multi_stage_on_slim_python() -> None:
     assert not any(line.startswith("RUN pip") for line in final_stage())
 
 
+def test_image_build_fails_if_the_command_cannot_start_on_runtime_dependencies() -> None:
+    stage = final_stage()
+    checks = [i for i, line in enumerate(stage) if line.startswith("RUN chesschat --help")]
+    copied = [i for i, line in enumerate(stage) if line.startswith("COPY --from=build")]
+    assert checks and copied and checks[0] > copied[0]
+
+
 def test_image_runs_as_a_non_root_user() -> None:
     (user,) = [line for line in final_stage() if line.startswith("USER ")]
     uid = user.split()[1].split(":")[0]

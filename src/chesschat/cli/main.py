@@ -7,8 +7,8 @@ import os
 import signal
 import sys
 
-from chesschat import bench
-from chesschat.cli import ops
+from chesschat.cli import bench, ops
+from chesschat.cli.limits import raise_fd_limit
 from chesschat.settings import load_settings
 
 
@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(**overrides)
     configure_logging(settings.log_level, settings.log_json)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    bench.raise_fd_limit()
+    raise_fd_limit()
     embedded = None
     if not settings.redis_url:
         embedded = EmbeddedRedis(settings.data_dir)
@@ -59,7 +59,7 @@ def _serve(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=5,
         )
     finally:
-        if embedded is not None and embedded.process is not None:
+        if embedded is not None:
             embedded.stop()
     return 0
 

@@ -1,5 +1,8 @@
 """``chesschat bench``: a protocol-level load generator with real WebSocket clients.
 
+Runs on the runtime dependencies only (the standard library for its few HTTP calls), so an
+operator can benchmark an installed server without the test extras.
+
 By default it starts its own redis-server and N server processes (``--processes``) in a
 scratch directory, runs the scenarios against them, prints a summary and writes JSON:
 
@@ -19,23 +22,24 @@ import contextlib
 import json
 import os
 import random
-import resource
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import psutil
 import websockets
 
 from chesschat.adapters.embedded_redis import EmbeddedRedis
+from chesschat.cli.limits import raise_fd_limit
 
 IDLE_CPU_WINDOW_S = 10.0
 
@@ -60,11 +64,6 @@ def summary(values: list[float]) -> dict[str, float]:
         "p99": percentile(values, 99),
         "max": round(max(values), 3) if values else float("nan"),
     }
-
-
-def raise_fd_limit() -> None:
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 class Target:
@@ -112,9 +111,10 @@ def spawned(processes: int) -> Any:
             deadline = time.monotonic() + 30
             while True:
                 try:
-                    if httpx.get(f"{url}/healthz", timeout=0.5).status_code == 200:
-                        break
-                except httpx.HTTPError:
+                    with urllib.request.urlopen(f"{url}/healthz", timeout=0.5) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, OSError):
                     pass
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"server {url} did not start")
@@ -133,10 +133,12 @@ def accounts(target: Target, count: int) -> list[str]:
     tokens = []
     for _ in range(count):
         name = f"bench{random.getrandbits(40):x}"
-        body = {"username": name, "password": "bench-password"}
-        response = httpx.post(f"{target.urls[0]}/api/auth/signup", json=body, timeout=30)
-        response.raise_for_status()
-        tokens.append(response.json()["token"])
+        body = orjson.dumps({"username": name, "password": "bench-password"})
+        request = urllib.request.Request(
+            f"{target.urls[0]}/api/auth/signup", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            tokens.append(orjson.loads(response.read())["token"])
     return tokens
 
 
