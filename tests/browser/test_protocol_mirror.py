@@ -1,12 +1,18 @@
-"""The client's protocol module mirrors the server's tags and error catalogue."""
+"""The client's protocol module mirrors what the server publishes at ``/api/protocol``: the
+tags of its inbound and outbound frame classes and its error catalogue."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
 
 from chesschat.protocol import inbound, outbound
 from chesschat.protocol.catalogue import CATALOGUE
+from tests.support import ServerThread
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "chesschat" / "web" / "static"
 SOURCE = (STATIC / "js" / "protocol.js").read_text()
@@ -22,15 +28,29 @@ def _tags(name: str) -> set[str]:
     return set(re.findall(r':\s*"([a-z_]+)"', _block(name)))
 
 
-def test_client_tags_are_the_servers_inbound_tags() -> None:
-    assert _tags("CLIENT") == set(inbound.CLIENT_TAGS)
+@pytest.fixture
+def published(server: ServerThread) -> dict[str, Any]:
+    response = httpx.get(f"{server.base_url}/api/protocol", timeout=5)
+    response.raise_for_status()
+    body: dict[str, Any] = response.json()
+    return body
 
 
-def test_server_tags_are_the_servers_outbound_tags() -> None:
-    assert _tags("SERVER") == set(outbound.SERVER_TAGS)
+def test_published_tags_are_those_of_the_frame_classes(published: dict[str, Any]) -> None:
+    assert set(published["clientTags"]) == set(inbound.CLIENT_TAGS)
+    assert published["serverTags"] == [frame.TYPE for frame in outbound.SERVER_FRAMES]
+    assert {code: (e["message"], e["retryable"]) for code, e in published["errors"].items()} == CATALOGUE
 
 
-def test_error_catalogue_matches_messages_and_retryable_flags() -> None:
+def test_client_tags_are_the_published_client_tags(published: dict[str, Any]) -> None:
+    assert _tags("CLIENT") == set(published["clientTags"])
+
+
+def test_server_tags_are_the_published_server_tags(published: dict[str, Any]) -> None:
+    assert _tags("SERVER") == set(published["serverTags"])
+
+
+def test_error_catalogue_matches_the_published_messages_and_retryable_flags(published: dict[str, Any]) -> None:
     entries = re.findall(r'^\s+([A-Z_]+): \["(.*)", (true|false)\],$', _block("ERRORS"), re.M)
     client = {code: (message, flag == "true") for code, message, flag in entries}
-    assert client == CATALOGUE
+    assert client == {code: (e["message"], e["retryable"]) for code, e in published["errors"].items()}

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from chesschat.services.hub import Hub, pack
+from chesschat.protocol.outbound import RoomClosed, VideoUnavailable
+from chesschat.services.hub import Envelope, Hub
 
 
 @dataclass(eq=False)
@@ -18,11 +19,16 @@ class Socket:
     got: list[str] = field(default_factory=list)
 
     def push(self, text: str) -> None:
-        self.got.append(orjson.loads(text)["n"])
+        self.got.append(orjson.loads(text)["reason"])
+
+
+def marked(n: str) -> VideoUnavailable:
+    """A frame that carries a marker the test can follow (its ``reason``)."""
+    return VideoUnavailable("ROOMCODE", n)
 
 
 def event(version: int, n: str) -> str:
-    return pack([(None, {"type": "move_made", "n": n})], version)
+    return Envelope(version, ((None, marked(n)),)).pack()
 
 
 async def seated() -> tuple[Hub, Socket]:
@@ -34,16 +40,16 @@ async def seated() -> tuple[Hub, Socket]:
 
 async def test_hub_snapshot_replaces_what_the_relay_missed_and_older_copies_are_dropped() -> None:
     hub, socket = await seated()
-    await hub.resend("ROOMCODE", [(None, {"type": "room_joined", "n": "snapshot"})], 5)
+    await hub.resend("ROOMCODE", [(None, marked("snapshot"))], 5)
     await hub.deliver("ROOMCODE", event(4, "late"))
     await hub.deliver("ROOMCODE", event(5, "late"))
     await hub.deliver("ROOMCODE", event(6, "next"))
-    await hub.deliver("ROOMCODE", pack([(None, {"type": "signal", "n": "signal"})], 0))
+    await hub.deliver("ROOMCODE", event(0, "signal"))
     assert socket.got == ["opened", "snapshot", "next", "signal"]
 
 
 async def test_hub_a_room_gone_is_closed_for_its_sockets() -> None:
     hub, socket = await seated()
-    await hub.resend("ROOMCODE", [(None, {"type": "room_closed", "n": "closed"})], 0)
+    await hub.resend("ROOMCODE", [(None, RoomClosed("ROOMCODE", "closed"))], 0)
     assert socket.got == ["opened", "closed"]
     assert "ROOMCODE" not in hub.rooms and socket.room_code is None

@@ -13,6 +13,7 @@ import hmac
 from typing import Any
 
 from chesschat.domain.room import Room
+from chesschat.protocol.outbound import VideoReady
 from chesschat.services.ports import Clock
 
 
@@ -42,16 +43,15 @@ class WebRTCVideo:
             servers.append({"urls": self.turn_urls, "username": username, "credential": credential})
         return servers
 
-    def ready(self, room: Room, user_id: str) -> dict[str, Any]:
+    def ready(self, room: Room, user_id: str) -> VideoReady:
         peer = room.opponent_of(user_id)
-        return {
-            "type": "video_ready",
-            "roomCode": room.code,
-            "provider": "webrtc",
-            "iceServers": self.ice_servers(user_id),
-            "polite": user_id != room.host_user_id,
-            "peerUserId": None if peer is None else peer.user_id,
-        }
+        return VideoReady(
+            room_code=room.code,
+            provider="webrtc",
+            ice_servers=tuple(self.ice_servers(user_id)),
+            polite=user_id != room.host_user_id,
+            peer_user_id=None if peer is None else peer.user_id,
+        )
 
     async def close(self, room: Room) -> None:
         """Nothing to release: the browsers close their peer connection."""

@@ -44,7 +44,3 @@ def error_body(code: str, message: str | None = None, context: Any = None) -> di
     """``{code, message, retryable, context}`` with the catalogue's message and flag."""
     default, retryable = CATALOGUE.get(code, CATALOGUE["INTERNAL_ERROR"])
     return {"code": code, "message": message or default, "retryable": retryable, "context": context}
-
-
-def error_frame(code: str, message: str | None = None, context: Any = None) -> dict[str, Any]:
-    return {"type": "error", **error_body(code, message, context)}

@@ -1,14 +1,17 @@
-"""Client → server frames: a closed family, parsed in one place.
+"""Client → server frames: a closed family, one class per action, parsed in one place.
 
 :func:`parse` never raises: it returns a message, or a :class:`Rejection` naming the
-catalogue code the first failing check produced (envelope, then room code format).
+catalogue code the first failing check produced (envelope, then room code format, then the
+action's own fields). A message that comes out of it is complete and well typed, so no
+handler ever meets a missing key.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 
@@ -36,61 +39,117 @@ class StartSettings:
 
 @dataclass(frozen=True, slots=True)
 class Heartbeat:
-    pass
+    TYPE: ClassVar[str] = "heartbeat"
 
 
 @dataclass(frozen=True, slots=True)
 class CreateRoom:
-    pass
+    TYPE: ClassVar[str] = "create_room"
 
 
 @dataclass(frozen=True, slots=True)
-class RoomMessage:
-    """A frame bound to one room; ``type`` is its tag (see ROOM_TAGS)."""
-
-    type: str
+class JoinRoom:
+    TYPE: ClassVar[str] = "join_room"
     room_code: str
 
 
 @dataclass(frozen=True, slots=True)
-class StartGame(RoomMessage):
+class LeaveRoom:
+    TYPE: ClassVar[str] = "leave_room"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartGame:
+    TYPE: ClassVar[str] = "start_game"
+    room_code: str
     settings: StartSettings
 
 
 @dataclass(frozen=True, slots=True)
-class MakeMove(RoomMessage):
+class MakeMove:
+    TYPE: ClassVar[str] = "make_move"
+    room_code: str
     move: str
 
 
 @dataclass(frozen=True, slots=True)
-class Signal(RoomMessage):
+class Resign:
+    TYPE: ClassVar[str] = "resign"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestTakeback:
+    TYPE: ClassVar[str] = "request_takeback"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDraw:
+    TYPE: ClassVar[str] = "offer_draw"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptDraw:
+    TYPE: ClassVar[str] = "accept_draw"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineDraw:
+    TYPE: ClassVar[str] = "decline_draw"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class CancelDraw:
+    TYPE: ClassVar[str] = "cancel_draw"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Abort:
+    TYPE: ClassVar[str] = "abort"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """WebRTC signalling for the other seated player; ``data`` is relayed as sent."""
+
+    TYPE: ClassVar[str] = "signal"
+    room_code: str
     data: Any
 
 
-SIMPLE_ROOM_TAGS = frozenset(
-    {
-        "join_room",
-        "leave_room",
-        "resign",
-        "request_takeback",
-        "offer_draw",
-        "accept_draw",
-        "decline_draw",
-        "cancel_draw",
-        "abort",
-    }
+RoomMessage = (
+    JoinRoom
+    | LeaveRoom
+    | StartGame
+    | MakeMove
+    | Resign
+    | RequestTakeback
+    | OfferDraw
+    | AcceptDraw
+    | DeclineDraw
+    | CancelDraw
+    | Abort
+    | Signal
 )
-ROOM_TAGS = SIMPLE_ROOM_TAGS | {"start_game", "make_move", "signal"}
-CLIENT_TAGS = ROOM_TAGS | {"heartbeat", "create_room"}
-
 ClientMessage = Heartbeat | CreateRoom | RoomMessage
+
+
+class Invalid(ValueError):
+    """A field of an action is missing or malformed (answered ``INVALID_PAYLOAD``)."""
 
 
 def _number(value: Any) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("expected a number")
+        raise Invalid("expected a number")
     return float(value)
 
 
@@ -98,7 +157,7 @@ def _count(value: Any) -> int:
     if value is None:
         return 0
     if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-        raise ValueError("expected a whole number")
+        raise Invalid("expected a whole number")
     return int(value)
 
 
@@ -106,10 +165,10 @@ def _settings(raw: Any) -> StartSettings:
     if raw is None:
         return StartSettings()
     if not isinstance(raw, dict):
-        raise ValueError("settings must be an object")
+        raise Invalid("settings must be an object")
     allow = raw.get("allowTakebacks", False)
     if not isinstance(allow, bool):
-        raise ValueError("allowTakebacks must be true or false")
+        raise Invalid("allowTakebacks must be true or false")
     return StartSettings(
         time_white_seconds=_number(raw.get("timeWhiteSeconds")),
         time_black_seconds=_number(raw.get("timeBlackSeconds")),
@@ -118,6 +177,48 @@ def _settings(raw: Any) -> StartSettings:
         takebacks_white=_count(raw.get("takebacksWhite")),
         takebacks_black=_count(raw.get("takebacksBlack")),
     )
+
+
+def _start_game(code: str, data: Mapping[str, Any]) -> StartGame:
+    try:
+        return StartGame(code, _settings(data.get("settings")))
+    except Invalid as exc:
+        raise Invalid(f"Invalid settings: {exc}.") from None
+
+
+def _make_move(code: str, data: Mapping[str, Any]) -> MakeMove:
+    move = data.get("move")
+    if not isinstance(move, str) or not 0 < len(move) <= MAX_MOVE_CHARS:
+        raise Invalid("make_move needs 'move', e.g. \"e2e4\".")
+    return MakeMove(code, move)
+
+
+def _signal(code: str, data: Mapping[str, Any]) -> Signal:
+    if data.get("data") is None:
+        raise Invalid("signal needs 'data'.")
+    return Signal(code, data["data"])
+
+
+def _plain(cls: Callable[[str], RoomMessage]) -> Callable[[str, Mapping[str, Any]], RoomMessage]:
+    return lambda code, _data: cls(code)
+
+
+ROOM_PARSERS: dict[str, Callable[[str, Mapping[str, Any]], RoomMessage]] = {
+    JoinRoom.TYPE: _plain(JoinRoom),
+    LeaveRoom.TYPE: _plain(LeaveRoom),
+    StartGame.TYPE: _start_game,
+    MakeMove.TYPE: _make_move,
+    Resign.TYPE: _plain(Resign),
+    RequestTakeback.TYPE: _plain(RequestTakeback),
+    OfferDraw.TYPE: _plain(OfferDraw),
+    AcceptDraw.TYPE: _plain(AcceptDraw),
+    DeclineDraw.TYPE: _plain(DeclineDraw),
+    CancelDraw.TYPE: _plain(CancelDraw),
+    Abort.TYPE: _plain(Abort),
+    Signal.TYPE: _signal,
+}
+ROOM_TAGS = frozenset(ROOM_PARSERS)
+CLIENT_TAGS = ROOM_TAGS | {Heartbeat.TYPE, CreateRoom.TYPE}
 
 
 def parse(raw: str | bytes) -> ClientMessage | Rejection:
@@ -129,28 +230,17 @@ def parse(raw: str | bytes) -> ClientMessage | Rejection:
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         return Rejection("INVALID_PAYLOAD", "A frame is a JSON object with a string 'type'.")
     tag = data["type"]
-    if tag not in CLIENT_TAGS:
-        return Rejection("UNKNOWN_EVENT", f"Unknown event type: {tag[:40]}")
-    if tag == "heartbeat":
+    if tag == Heartbeat.TYPE:
         return Heartbeat()
-    if tag == "create_room":
+    if tag == CreateRoom.TYPE:
         return CreateRoom()
+    room_parser = ROOM_PARSERS.get(tag)
+    if room_parser is None:
+        return Rejection("UNKNOWN_EVENT", f"Unknown event type: {tag[:40]}")
     code = data.get("roomCode")
     if not isinstance(code, str) or not ROOM_CODE_INPUT.fullmatch(code):
         return Rejection("INVALID_ROOM_CODE")
-    code = code.upper()
-    if tag in SIMPLE_ROOM_TAGS:
-        return RoomMessage(tag, code)
-    if tag == "make_move":
-        move = data.get("move")
-        if not isinstance(move, str) or not 0 < len(move) <= MAX_MOVE_CHARS:
-            return Rejection("INVALID_PAYLOAD", "make_move needs 'move', e.g. \"e2e4\".")
-        return MakeMove(tag, code, move)
-    if tag == "start_game":
-        try:
-            return StartGame(tag, code, _settings(data.get("settings")))
-        except ValueError as exc:
-            return Rejection("INVALID_PAYLOAD", f"Invalid settings: {exc}.")
-    if "data" not in data or data["data"] is None:
-        return Rejection("INVALID_PAYLOAD", "signal needs 'data'.")
-    return Signal(tag, code, data["data"])
+    try:
+        return room_parser(code.upper(), data)
+    except Invalid as exc:
+        return Rejection("INVALID_PAYLOAD", str(exc))

@@ -1,55 +1,32 @@
-"""Server → client frames, rendered from domain events and encoded once.
+"""Server → client frames: a closed family, one frozen class per frame, each with its type
+tag and its wire form, rendered from domain events and encoded once.
 
 Times on the wire are seconds (floats, millisecond precision); timestamps are epoch ms;
 ``settings`` keep the original snake_case keys. Every room frame carries ``roomCode``.
+A frame holds the domain values it is made from; :meth:`wire` renders them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, assert_never
 
 import orjson
 
 from chesschat.domain import events as ev
-from chesschat.domain.game import Game, GameSettings, Reason
+from chesschat.domain.game import Game, GameSettings, MovePlayed, Reason
 from chesschat.domain.room import Room
+from chesschat.protocol.catalogue import error_body
 
-SERVER_TAGS = (
-    "room_joined",
-    "room_left",
-    "room_closed",
-    "participant_joined",
-    "participant_left",
-    "reconnect_state",
-    "game_started",
-    "move_made",
-    "takeback_applied",
-    "draw_offer_pending",
-    "draw_offer_state",
-    "draw_accepted",
-    "game_ended",
-    "video_ready",
-    "video_unavailable",
-    "signal",
-    "heartbeat_ack",
-    "error",
-)
-
-Frame = dict[str, Any]
-Addressed = tuple[str | None, Frame]
-"""A frame and who gets it: a user id, or ``None`` for everyone in the room."""
-
-
-def encode(frame: Frame) -> str:
-    return orjson.dumps(frame).decode()
+Wire = dict[str, Any]
 
 
 def seconds(ms: int) -> float:
     return round(ms / 1000, 3)
 
 
-def settings_out(s: GameSettings) -> Frame:
+def settings_out(s: GameSettings) -> Wire:
     return {
         "allow_takebacks": s.allow_takebacks,
         "takebacks_white_max": s.takebacks_white_max,
@@ -60,11 +37,11 @@ def settings_out(s: GameSettings) -> Frame:
     }
 
 
-def draw_offer(game: Game) -> Frame | None:
+def draw_offer(game: Game) -> Wire | None:
     return None if game.draw_offer_by is None else {"offered_by_user_id": game.draw_offer_by}
 
 
-def _clocks(game: Game, now_ms: int) -> Frame:
+def _clocks(game: Game, now_ms: int) -> Wire:
     return {
         "turn": game.turn,
         "timeWhite": seconds(game.remaining_ms("white", now_ms)),
@@ -73,7 +50,7 @@ def _clocks(game: Game, now_ms: int) -> Frame:
     }
 
 
-def _position(game: Game) -> Frame:
+def _position(game: Game) -> Wire:
     return {
         "fen": game.fen,
         "moves": game.moves,
@@ -87,7 +64,7 @@ def _position(game: Game) -> Frame:
     }
 
 
-def game_state(game: Game, now_ms: int) -> Frame:
+def game_state(game: Game, now_ms: int) -> Wire:
     return {
         "gameId": game.game_id,
         "whitePlayerId": game.white_id,
@@ -99,7 +76,7 @@ def game_state(game: Game, now_ms: int) -> Frame:
     }
 
 
-def participants(room: Room) -> list[Frame]:
+def participants(room: Room) -> list[Wire]:
     return [
         {
             "userId": p.user_id,
@@ -111,133 +88,398 @@ def participants(room: Room) -> list[Frame]:
     ]
 
 
-def room_joined(room: Room, now_ms: int) -> Frame:
-    earliest = room.earliest_grace()
-    active: Frame | None = None
-    if room.active_game is not None:
-        active = {
-            **game_state(room.active_game, now_ms),
-            "disconnectDeadlineMs": earliest[1] if earliest else None,
-            "disconnectedUserId": earliest[0] if earliest else None,
+@dataclass(frozen=True, slots=True)
+class RoomJoined:
+    """The whole room (and its running game) as it now stands."""
+
+    TYPE: ClassVar[str] = "room_joined"
+    room: Room
+    now_ms: int
+
+    def wire(self) -> Wire:
+        room = self.room
+        earliest = room.earliest_grace()
+        active: Wire | None = None
+        if room.active_game is not None:
+            active = {
+                **game_state(room.active_game, self.now_ms),
+                "disconnectDeadlineMs": earliest[1] if earliest else None,
+                "disconnectedUserId": earliest[0] if earliest else None,
+                "reconnectVersion": room.reconnect_version,
+            }
+        last: Wire | None = None
+        if room.games_played:
+            summary = room.games_played[-1]
+            last = {
+                "gameId": summary.game_id,
+                "whitePlayerId": summary.white_id,
+                "blackPlayerId": summary.black_id,
+                "winner": summary.winner,
+                "result": summary.result,
+                "endedAt": summary.ended_at_ms,
+            }
+        return {
+            "type": self.TYPE,
+            "roomCode": room.code,
+            "hostUserId": room.host_user_id,
+            "status": room.status,
+            "participants": participants(room),
+            "expiresAt": room.expires_at_ms,
             "reconnectVersion": room.reconnect_version,
+            "gamesPlayed": len(room.games_played),
+            "activeGame": active,
+            "lastGame": last,
         }
-    last: Frame | None = None
-    if room.games_played:
-        summary = room.games_played[-1]
-        last = {
-            "gameId": summary.game_id,
-            "whitePlayerId": summary.white_id,
-            "blackPlayerId": summary.black_id,
-            "winner": summary.winner,
-            "result": summary.result,
-            "endedAt": summary.ended_at_ms,
-        }
-    return {
-        "type": "room_joined",
-        "roomCode": room.code,
-        "hostUserId": room.host_user_id,
-        "status": room.status,
-        "participants": participants(room),
-        "expiresAt": room.expires_at_ms,
-        "reconnectVersion": room.reconnect_version,
-        "gamesPlayed": len(room.games_played),
-        "activeGame": active,
-        "lastGame": last,
-    }
 
 
-def _draw_state(room: Room, tag: str) -> Frame:
-    game = room.active_game
+@dataclass(frozen=True, slots=True)
+class RoomLeft:
+    TYPE: ClassVar[str] = "room_left"
+    room_code: str
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code}
+
+
+@dataclass(frozen=True, slots=True)
+class RoomClosed:
+    """The room is over; ``reason`` is ``None`` when it went while this process was cut off."""
+
+    TYPE: ClassVar[str] = "room_closed"
+    room_code: str
+    reason: str | None
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantJoined:
+    TYPE: ClassVar[str] = "participant_joined"
+    room: Room
+    user_id: str
+
+    def wire(self) -> Wire:
+        return {
+            "type": self.TYPE,
+            "roomCode": self.room.code,
+            "userId": self.user_id,
+            "participants": participants(self.room),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantLeft:
+    TYPE: ClassVar[str] = "participant_left"
+    room: Room
+    user_id: str
+
+    def wire(self) -> Wire:
+        return {
+            "type": self.TYPE,
+            "roomCode": self.room.code,
+            "userId": self.user_id,
+            "participants": participants(self.room),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectState:
+    TYPE: ClassVar[str] = "reconnect_state"
+    room_code: str
+    status: Literal["paused", "restored"]
+    user_id: str
+    grace_ends_at_ms: int | None
+    reconnect_version: int
+
+    def wire(self) -> Wire:
+        return {
+            "type": self.TYPE,
+            "roomCode": self.room_code,
+            "status": self.status,
+            "disconnectedUserId": self.user_id,
+            "graceEndsAt": self.grace_ends_at_ms,
+            "reconnectVersion": self.reconnect_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class GameStarted:
+    TYPE: ClassVar[str] = "game_started"
+    room_code: str
+    game: Game
+    now_ms: int
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, **game_state(self.game, self.now_ms)}
+
+
+@dataclass(frozen=True, slots=True)
+class MoveMade:
+    TYPE: ClassVar[str] = "move_made"
+    room_code: str
+    game: Game
+    played: MovePlayed
+    now_ms: int
+
+    def wire(self) -> Wire:
+        played = self.played
+        return {
+            "type": self.TYPE,
+            "roomCode": self.room_code,
+            "gameId": self.game.game_id,
+            "move": played.uci,
+            "moveSan": played.san,
+            "moveType": played.move_type,
+            "isCheck": played.is_check,
+            **_position(self.game),
+            **_clocks(self.game, self.now_ms),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TakebackApplied:
+    TYPE: ClassVar[str] = "takeback_applied"
+    room_code: str
+    by_user_id: str
+    game: Game
+    now_ms: int
+
+    def wire(self) -> Wire:
+        state = game_state(self.game, self.now_ms)
+        return {"type": self.TYPE, "roomCode": self.room_code, "byUserId": self.by_user_id, **state}
+
+
+def _draw_state(tag: str, room_code: str, game: Game | None) -> Wire:
     offer = None if game is None else draw_offer(game)
-    frame: Frame = {"type": tag, "roomCode": room.code, "drawOffer": offer}
+    frame: Wire = {"type": tag, "roomCode": room_code, "drawOffer": offer}
     if offer is not None:
         frame["offeredByUserId"] = offer["offered_by_user_id"]
     return frame
 
 
-def _game_ended(room: Room, event: ev.GameEnded) -> list[Addressed]:
-    game = event.game
-    assert game.result is not None
-    frames: list[Addressed] = []
-    if game.result.reason is Reason.DRAW_AGREED:
-        frames.append((None, {"type": "draw_accepted", "roomCode": room.code, "gameId": game.game_id}))
-    frames.append(
-        (
-            None,
-            {
-                "type": "game_ended",
-                "roomCode": room.code,
-                "gameId": game.game_id,
-                "winner": game.winner_id() or "draw",
-                "result": game.result.reason.value,
-                "outcome": game.result.outcome,
-                "pgn": event.pgn,
-                "timeWhite": seconds(game.time_white_ms),
-                "timeBlack": seconds(game.time_black_ms),
-                "moves": game.moves,
-                "moveSans": game.sans,
-                "reconnectVersion": room.reconnect_version,
-            },
-        )
-    )
-    return frames
+@dataclass(frozen=True, slots=True)
+class DrawOfferPending:
+    """A draw has just been offered (to everyone in the room)."""
+
+    TYPE: ClassVar[str] = "draw_offer_pending"
+    room_code: str
+    game: Game | None
+
+    def wire(self) -> Wire:
+        return _draw_state(self.TYPE, self.room_code, self.game)
+
+
+@dataclass(frozen=True, slots=True)
+class DrawOfferState:
+    """Where the draw offer stands (after an answer, or for a joiner)."""
+
+    TYPE: ClassVar[str] = "draw_offer_state"
+    room_code: str
+    game: Game | None
+
+    def wire(self) -> Wire:
+        return _draw_state(self.TYPE, self.room_code, self.game)
+
+
+@dataclass(frozen=True, slots=True)
+class DrawAccepted:
+    TYPE: ClassVar[str] = "draw_accepted"
+    room_code: str
+    game_id: str
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, "gameId": self.game_id}
+
+
+@dataclass(frozen=True, slots=True)
+class GameEnded:
+    TYPE: ClassVar[str] = "game_ended"
+    room_code: str
+    game: Game
+    pgn: str
+    reconnect_version: int
+
+    def wire(self) -> Wire:
+        game = self.game
+        assert game.result is not None
+        return {
+            "type": self.TYPE,
+            "roomCode": self.room_code,
+            "gameId": game.game_id,
+            "winner": game.winner_id() or "draw",
+            "result": game.result.reason.value,
+            "outcome": game.result.outcome,
+            "pgn": self.pgn,
+            "timeWhite": seconds(game.time_white_ms),
+            "timeBlack": seconds(game.time_black_ms),
+            "moves": game.moves,
+            "moveSans": game.sans,
+            "reconnectVersion": self.reconnect_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class VideoReady:
+    """What one player needs to start video with the other (browser-to-browser WebRTC)."""
+
+    TYPE: ClassVar[str] = "video_ready"
+    room_code: str
+    provider: str
+    ice_servers: tuple[Wire, ...]
+    polite: bool
+    peer_user_id: str | None
+
+    def wire(self) -> Wire:
+        return {
+            "type": self.TYPE,
+            "roomCode": self.room_code,
+            "provider": self.provider,
+            "iceServers": self.ice_servers,
+            "polite": self.polite,
+            "peerUserId": self.peer_user_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class VideoUnavailable:
+    TYPE: ClassVar[str] = "video_unavailable"
+    room_code: str
+    reason: str
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRelayed:
+    """WebRTC signalling from the other seated player, relayed as they sent it."""
+
+    TYPE: ClassVar[str] = "signal"
+    room_code: str
+    from_user_id: str
+    data: Any
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, "from": self.from_user_id, "data": self.data}
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatAck:
+    TYPE: ClassVar[str] = "heartbeat_ack"
+    server_timestamp_ms: int
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "serverTimestampMs": self.server_timestamp_ms}
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """A refusal, with the catalogue's message and retryable flag unless told otherwise."""
+
+    TYPE: ClassVar[str] = "error"
+    code: str
+    message: str | None = None
+    context: Any = None
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, **error_body(self.code, self.message, self.context)}
+
+
+ServerFrame = (
+    RoomJoined
+    | RoomLeft
+    | RoomClosed
+    | ParticipantJoined
+    | ParticipantLeft
+    | ReconnectState
+    | GameStarted
+    | MoveMade
+    | TakebackApplied
+    | DrawOfferPending
+    | DrawOfferState
+    | DrawAccepted
+    | GameEnded
+    | VideoReady
+    | VideoUnavailable
+    | SignalRelayed
+    | HeartbeatAck
+    | Error
+)
+SERVER_FRAMES: tuple[type[ServerFrame], ...] = (
+    RoomJoined,
+    RoomLeft,
+    RoomClosed,
+    ParticipantJoined,
+    ParticipantLeft,
+    ReconnectState,
+    GameStarted,
+    MoveMade,
+    TakebackApplied,
+    DrawOfferPending,
+    DrawOfferState,
+    DrawAccepted,
+    GameEnded,
+    VideoReady,
+    VideoUnavailable,
+    SignalRelayed,
+    HeartbeatAck,
+    Error,
+)
+SERVER_TAGS = tuple(frame.TYPE for frame in SERVER_FRAMES)
+"""Every tag the server sends: the list the browser client mirrors."""
+
+Addressed = tuple[str | None, ServerFrame]
+"""A frame and who gets it: a user id, or ``None`` for everyone in the room."""
+
+
+def encode(frame: ServerFrame) -> str:
+    return orjson.dumps(frame.wire()).decode()
 
 
 def render(
     events: Iterable[ev.Event],
     room: Room,
     now_ms: int,
-    video: Callable[[Room, str], Frame],
+    video: Callable[[Room, str], VideoReady],
 ) -> list[Addressed]:
     """Turn a transition's events into addressed frames, in order."""
     out: list[Addressed] = []
+    code = room.code
     for event in events:
         match event:
-            case ev.ParticipantJoined(user_id) | ev.ParticipantLeft(user_id):
-                tag = "participant_joined" if isinstance(event, ev.ParticipantJoined) else "participant_left"
-                seats = participants(room)
-                out.append((None, {"type": tag, "roomCode": room.code, "userId": user_id, "participants": seats}))
+            case ev.ParticipantJoined(user_id):
+                out.append((None, ParticipantJoined(room, user_id)))
+            case ev.ParticipantLeft(user_id):
+                out.append((None, ParticipantLeft(room, user_id)))
             case ev.RoomSnapshot(to):
-                out.append((to, room_joined(room, now_ms)))
+                out.append((to, RoomJoined(room, now_ms)))
             case ev.DrawOfferState(to):
-                pending = to is None and room.active_game is not None and room.active_game.draw_offer_by
-                out.append((to, _draw_state(room, "draw_offer_pending" if pending else "draw_offer_state")))
+                game = room.active_game
+                if to is None and game is not None and game.draw_offer_by:
+                    out.append((to, DrawOfferPending(code, game)))
+                else:
+                    out.append((to, DrawOfferState(code, game)))
             case ev.ReconnectState(status, user_id, grace_ends_at_ms):
-                reconnect: Frame = {
-                    "type": "reconnect_state",
-                    "roomCode": room.code,
-                    "status": status,
-                    "disconnectedUserId": user_id,
-                    "graceEndsAt": grace_ends_at_ms,
-                    "reconnectVersion": room.reconnect_version,
-                }
-                out.append((None, reconnect))
+                out.append((None, ReconnectState(code, status, user_id, grace_ends_at_ms, room.reconnect_version)))
             case ev.VideoReady(to):
                 targets = [to] if to is not None else [p.user_id for p in room.participants]
                 out.extend((uid, video(room, uid)) for uid in targets)
             case ev.GameStarted():
                 assert room.active_game is not None
-                state = game_state(room.active_game, now_ms)
-                out.append((None, {"type": "game_started", "roomCode": room.code, **state}))
+                out.append((None, GameStarted(code, room.active_game, now_ms)))
             case ev.MoveMade(game, played):
-                made: Frame = {
-                    "type": "move_made",
-                    "roomCode": room.code,
-                    "gameId": game.game_id,
-                    "move": played.uci,
-                    "moveSan": played.san,
-                    "moveType": played.move_type,
-                    "isCheck": played.is_check,
-                    **_position(game),
-                    **_clocks(game, now_ms),
-                }
-                out.append((None, made))
+                out.append((None, MoveMade(code, game, played, now_ms)))
             case ev.TakebackApplied(by):
                 assert room.active_game is not None
-                state = game_state(room.active_game, now_ms)
-                out.append((None, {"type": "takeback_applied", "roomCode": room.code, "byUserId": by, **state}))
-            case ev.GameEnded():
-                out.extend(_game_ended(room, event))
+                out.append((None, TakebackApplied(code, by, room.active_game, now_ms)))
+            case ev.GameEnded(game, pgn):
+                assert game.result is not None
+                if game.result.reason is Reason.DRAW_AGREED:
+                    out.append((None, DrawAccepted(code, game.game_id)))
+                out.append((None, GameEnded(code, game, pgn, room.reconnect_version)))
             case ev.RoomClosed(reason):
-                out.append((None, {"type": "room_closed", "roomCode": room.code, "reason": reason}))
+                out.append((None, RoomClosed(code, reason)))
+            case _:
+                assert_never(event)
     return out

@@ -1,24 +1,25 @@
 """This process's sockets, by room, fed by the relay.
 
-A message on a room's channel is the room's version after the write that sent it (0 for
-frames that change nothing), ``\\x1d``, then a list of addressed frames
+A message on a room's channel is an :class:`Envelope`: the room's version after the write
+that sent it (0 for frames that change nothing), whether the room closed with it, and the
+addressed frames. Packed as ``version \\x1d closes \\x1d frames``, the frames as
 ``target \\x1f frame`` joined by ``\\x1e``, where the target is a user id or ``*`` for
 everyone in the room. Frames are JSON text, which never contains these control characters
-unescaped.
+unescaped; a receiving process forwards them without decoding them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 import structlog
 
-from chesschat.protocol.outbound import Addressed, encode
+from chesschat.protocol.outbound import Addressed, RoomClosed, encode
 
 log = structlog.get_logger("chesschat.hub")
 EVERYONE = "*"
-ROOM_CLOSED_PREFIX = '{"type":"room_closed"'
 
 
 class Outlet(Protocol):
@@ -36,8 +37,35 @@ class Subscriber(Protocol):
     async def unsubscribe(self, code: str) -> None: ...
 
 
-def pack(frames: Iterable[Addressed], version: int) -> str:
-    return f"{version}\x1d" + "\x1e".join(f"{to or EVERYONE}\x1f{encode(frame)}" for to, frame in frames)
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """The frames one room write sends, for every process holding a socket of the room."""
+
+    version: int
+    frames: tuple[Addressed, ...]
+
+    @property
+    def closes_room(self) -> bool:
+        return any(isinstance(frame, RoomClosed) for _, frame in self.frames)
+
+    def pack(self) -> str:
+        parts = "\x1e".join(f"{to or EVERYONE}\x1f{encode(frame)}" for to, frame in self.frames)
+        return f"{self.version}\x1d{int(self.closes_room)}\x1d{parts}"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A packed envelope as it arrives: the frames stay encoded."""
+
+    version: int
+    closes_room: bool
+    parts: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def unpack(cls, message: str) -> Delivery:
+        version, closes, body = message.split("\x1d", 2)
+        parts = tuple(part.split("\x1f", 1) for part in body.split("\x1e")) if body else ()
+        return cls(int(version), closes == "1", tuple((target, text) for target, text in parts))
 
 
 class Hub:
@@ -87,29 +115,26 @@ class Hub:
         if code not in self.rooms:
             return
         self._floors[code] = version
-        await self.deliver(code, pack(frames, 0))
+        await self.deliver(code, Envelope(0, tuple(frames)).pack())
 
     async def deliver(self, code: str, message: str) -> None:
-        version, _, message = message.partition("\x1d")
-        if version != "0":
-            number = int(version)
+        """Hand a message from the room's channel to this process's sockets in the room."""
+        delivery = Delivery.unpack(message)
+        if delivery.version:
             if self.on_version is not None:
-                self.on_version(code, number)
+                self.on_version(code, delivery.version)
             floor = self._floors.get(code)
             if floor is not None:
-                if number <= floor:
+                if delivery.version <= floor:
                     return
                 del self._floors[code]
         members = self.rooms.get(code)
         if not members:
             return
-        closed = False
-        for part in message.split("\x1e"):
-            target, _, text = part.partition("\x1f")
-            closed = closed or text.startswith(ROOM_CLOSED_PREFIX)
+        for target, text in delivery.parts:
             for outlet in list(members):
                 if target == EVERYONE or target == outlet.user_id:
                     outlet.push(text)
-        if closed:
+        if delivery.closes_room:
             for outlet in list(members):
                 await self.unlisten(outlet, code)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from chesschat.domain.room import Room
+from chesschat.protocol.outbound import VideoReady
 
 
 class Clock(Protocol):
@@ -22,7 +23,7 @@ class SystemClock:
 class Video(Protocol):
     """A video provider: what each player needs to start video, and room cleanup."""
 
-    def ready(self, room: Room, user_id: str) -> dict[str, Any]: ...
+    def ready(self, room: Room, user_id: str) -> VideoReady: ...
 
     async def close(self, room: Room) -> None: ...
 

@@ -29,8 +29,9 @@ from chesschat.domain.events import DrawOfferState, Event, GameStarted, RoomClos
 from chesschat.domain.room import Player, Room, Transition
 from chesschat.domain.serde import room_from_dict, room_to_dict
 from chesschat.protocol import inbound
-from chesschat.protocol.outbound import render
-from chesschat.services.hub import Hub, Outlet, pack
+from chesschat.protocol.outbound import RoomClosed as RoomClosedFrame
+from chesschat.protocol.outbound import SignalRelayed, render
+from chesschat.services.hub import Envelope, Hub, Outlet
 from chesschat.services.ports import Clock, LiveStore, Metrics, RoomGone, Video, Write
 from chesschat.settings import Settings
 
@@ -119,7 +120,7 @@ class RoomService:
             reconnect_at_s=None if earliest is None else earliest[1] / 1000,
             clock_at_s=None if deadline is None else deadline / 1000,
             jobs=jobs,
-            message=pack(frames, room.version) if frames else "",
+            message=Envelope(room.version, tuple(frames)).pack() if frames else "",
         )
 
     @staticmethod
@@ -364,17 +365,27 @@ class RoomService:
             code, player.user_id, lambda room, board, uid, now: rules.take_back(room, board, uid, now, self.ttl_ms)
         )
 
-    async def act(self, player: Player, code: str, action: str) -> None:
-        """resign, abort and the draw offers: rules that need no board."""
-        rule = {
-            "resign": rules.resign,
-            "abort": rules.abort,
-            "offer_draw": rules.offer_draw,
-            "accept_draw": rules.accept_draw,
-            "decline_draw": rules.decline_draw,
-            "cancel_draw": rules.cancel_draw,
-        }[action]
+    async def _act(self, player: Player, code: str, rule: Callable[[Room, str, int, int], Transition]) -> None:
+        """A rule that needs no board."""
         await self._update(code, lambda room, now: rule(room, player.user_id, now, self.ttl_ms))
+
+    async def resign(self, player: Player, code: str) -> None:
+        await self._act(player, code, rules.resign)
+
+    async def abort(self, player: Player, code: str) -> None:
+        await self._act(player, code, rules.abort)
+
+    async def offer_draw(self, player: Player, code: str) -> None:
+        await self._act(player, code, rules.offer_draw)
+
+    async def accept_draw(self, player: Player, code: str) -> None:
+        await self._act(player, code, rules.accept_draw)
+
+    async def decline_draw(self, player: Player, code: str) -> None:
+        await self._act(player, code, rules.decline_draw)
+
+    async def cancel_draw(self, player: Player, code: str) -> None:
+        await self._act(player, code, rules.cancel_draw)
 
     async def signal(self, player: Player, code: str, data: Any) -> None:
         """Relay WebRTC signalling to the other seated player, wherever they are connected."""
@@ -388,8 +399,8 @@ class RoomService:
         peer = room.opponent_of(player.user_id)
         if peer is None:
             raise errors.WaitingForPlayer()
-        frame = {"type": "signal", "roomCode": code, "from": player.user_id, "data": data}
-        await self.live.publish(code, pack([(peer.user_id, frame)], 0))
+        frame = SignalRelayed(code, player.user_id, data)
+        await self.live.publish(code, Envelope(0, ((peer.user_id, frame),)).pack())
 
     async def resync(self, code: str) -> None:
         """This process's subscription to the room was cut and is back (Redis restarted, or
@@ -398,7 +409,7 @@ class RoomService:
         try:
             room = await self._fetch(code)
         except errors.RoomNotFound:  # it closed and went while the link was down
-            await self.hub.resend(code, [(None, {"type": "room_closed", "roomCode": code, "reason": None})], 0)
+            await self.hub.resend(code, [(None, RoomClosedFrame(code, None))], 0)
             return
         events: list[Event] = [RoomSnapshot(), DrawOfferState(None)]
         if room.status in rules.CLOSED:

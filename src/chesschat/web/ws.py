@@ -12,7 +12,7 @@ import hashlib
 import time
 from collections import deque
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 import structlog
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -20,8 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from chesschat.domain.errors import DomainError
 from chesschat.domain.room import Player
 from chesschat.protocol import inbound
-from chesschat.protocol.catalogue import error_frame
-from chesschat.protocol.outbound import encode
+from chesschat.protocol.outbound import Error, HeartbeatAck, RoomLeft, ServerFrame, encode
 from chesschat.services.identity import player_of
 
 if TYPE_CHECKING:
@@ -99,7 +98,7 @@ class Connection:
         if self.writer is None:
             self.writer = asyncio.get_running_loop().create_task(self._drain())
 
-    def send(self, frame: dict[str, Any]) -> None:
+    def send(self, frame: ServerFrame) -> None:
         self.push(encode(frame))
 
     async def _drain(self) -> None:
@@ -177,10 +176,10 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
     settings = wiring.settings
     text = message.get("text")
     if text is None:
-        conn.send(error_frame("INVALID_PAYLOAD", "Send JSON text frames."))
+        conn.send(Error("INVALID_PAYLOAD", "Send JSON text frames."))
         return True
     if len(text) > settings.ws_max_frame_bytes:
-        conn.send(error_frame("FRAME_TOO_LARGE", context={"limitBytes": settings.ws_max_frame_bytes}))
+        conn.send(Error("FRAME_TOO_LARGE", context={"limitBytes": settings.ws_max_frame_bytes}))
         bound.warning("ws_frame_too_large", size=len(text))
         await conn.flush()
         await conn.ws.close(CLOSE_TOO_LARGE, "Frame too large")
@@ -191,50 +190,59 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
             await conn.flush()
             await conn.ws.close(CLOSE_POLICY, "Rate limit exceeded")
             return False
-        conn.send(error_frame("RATE_LIMITED"))
+        conn.send(Error("RATE_LIMITED"))
         return True
     parsed = inbound.parse(text)
     if isinstance(parsed, inbound.Rejection):
-        conn.send(error_frame(parsed.code, parsed.message))
+        conn.send(Error(parsed.code, parsed.message))
         return True
     # Which frame an error answers, so that a client can undo what it showed ahead of time.
-    context = {"roomCode": getattr(parsed, "room_code", None), "type": getattr(parsed, "type", None)}
+    context = {"roomCode": getattr(parsed, "room_code", None), "type": parsed.TYPE}
     try:
         await _dispatch(wiring, conn, parsed)
     except DomainError as exc:
-        conn.send(error_frame(exc.code, exc.detail, context))
+        conn.send(Error(exc.code, exc.detail, context))
     except Exception:
         wiring.metrics.incr("AppErrors")
         bound.exception("ws_frame_failed", frameType=context["type"])
-        conn.send(error_frame("INTERNAL_ERROR", context=context))
+        conn.send(Error("INTERNAL_ERROR", context=context))
     return True
 
 
 async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage) -> None:
     rooms, player = wiring.rooms, conn.player
-    if isinstance(msg, inbound.Heartbeat):
-        conn.send({"type": "heartbeat_ack", "serverTimestampMs": wiring.clock.now_ms()})
-        if time.monotonic() - conn.touched > TOUCH_EVERY_S:
-            conn.touched = time.monotonic()
-            await wiring.live.touch_connection(conn.connection_id, CONNECTION_TTL_S)
-        return
-    if isinstance(msg, inbound.CreateRoom):
-        await rooms.create_room(player, conn)
-        return
-    code = msg.room_code
     match msg:
-        case inbound.MakeMove(move=text):
-            await rooms.move(player, code, text)
-        case inbound.StartGame(settings=requested):
-            await rooms.start_game(player, code, requested)
-        case inbound.Signal(data=data):
-            await rooms.signal(player, code, data)
-        case inbound.RoomMessage(type="join_room"):
+        case inbound.Heartbeat():
+            conn.send(HeartbeatAck(wiring.clock.now_ms()))
+            if time.monotonic() - conn.touched > TOUCH_EVERY_S:
+                conn.touched = time.monotonic()
+                await wiring.live.touch_connection(conn.connection_id, CONNECTION_TTL_S)
+        case inbound.CreateRoom():
+            await rooms.create_room(player, conn)
+        case inbound.JoinRoom(code):
             await rooms.join(player, conn, code)
-        case inbound.RoomMessage(type="leave_room"):
+        case inbound.LeaveRoom(code):
             await rooms.leave(player, conn, code)
-            conn.send({"type": "room_left", "roomCode": code})
-        case inbound.RoomMessage(type="request_takeback"):
+            conn.send(RoomLeft(code))
+        case inbound.StartGame(code, requested):
+            await rooms.start_game(player, code, requested)
+        case inbound.MakeMove(code, text):
+            await rooms.move(player, code, text)
+        case inbound.Resign(code):
+            await rooms.resign(player, code)
+        case inbound.RequestTakeback(code):
             await rooms.take_back(player, code)
-        case inbound.RoomMessage(type=action):
-            await rooms.act(player, code, action)
+        case inbound.OfferDraw(code):
+            await rooms.offer_draw(player, code)
+        case inbound.AcceptDraw(code):
+            await rooms.accept_draw(player, code)
+        case inbound.DeclineDraw(code):
+            await rooms.decline_draw(player, code)
+        case inbound.CancelDraw(code):
+            await rooms.cancel_draw(player, code)
+        case inbound.Abort(code):
+            await rooms.abort(player, code)
+        case inbound.Signal(code, data):
+            await rooms.signal(player, code, data)
+        case _:
+            assert_never(msg)

@@ -1,5 +1,6 @@
 // The wire protocol's tags and error catalogue, mirrored from the server's protocol package
-// (inbound.CLIENT_TAGS, outbound.SERVER_TAGS, catalogue.CATALOGUE). A test keeps them equal.
+// as it publishes them at /api/protocol (its frame classes' tags and catalogue.CATALOGUE).
+// A test keeps them equal to what a running server publishes.
 
 export const CLIENT = Object.freeze({
   HEARTBEAT: "heartbeat",
