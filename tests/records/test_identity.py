@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chesschat.services.identity import IdentityError, LocalIdentity, token_hash
+from chesschat.services.identity import InvalidCredentials, LocalIdentity, UsernameUnavailable, token_hash
 from chesschat.services.records import RecordStore
 
 
@@ -12,10 +12,10 @@ async def test_identity_signup_login_and_logout_on_the_record_store(store: Recor
     identity = LocalIdentity(store, session_ttl_s=60)
     token, account = await identity.signup("Carlsen", "correct horse", "c@example.com")
     assert account.username == "carlsen" and identity.authenticate(token) == account
-    with pytest.raises(IdentityError) as taken:
+    with pytest.raises(UsernameUnavailable) as taken:
         await identity.signup("CARLSEN", "another password")
     assert taken.value.code == "CONFLICT"
-    with pytest.raises(IdentityError) as wrong:
+    with pytest.raises(InvalidCredentials) as wrong:
         await identity.login("carlsen", "wrong password")
     assert wrong.value.code == "INVALID_CREDENTIALS"
     second, again = await identity.login("Carlsen", "correct horse")

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from chesschat.adapters.metrics import PrometheusMetrics
 from chesschat.adapters.redis_live import CLOCK_DEADLINES, RedisLive
+from chesschat.services.ports import Deadline
 from chesschat.workers.timers import RETRY_OVERDUE_S, Deadlines
 from tests.support import FakeClock
 
@@ -62,7 +63,7 @@ async def stop(task: asyncio.Task[None]) -> None:
 async def test_an_idle_loop_sleeps_and_a_deadline_written_here_wakes_it(live: RedisLive) -> None:
     clock = FakeClock(1_000_000)
     action = Recorder(live)
-    loop = Deadlines("clock", LONGEST_S, CLOCK_DEADLINES, action, live, clock, PrometheusMetrics())
+    loop = Deadlines(Deadline.CLOCK, LONGEST_S, action, live, clock, PrometheusMetrics())
     task = await running(loop)
     assert loop.sleeping_until == pytest.approx(1000 + LONGEST_S)
 
@@ -88,10 +89,10 @@ async def test_deadlines_that_fall_together_are_all_met_in_one_pass(live: RedisL
     clock = FakeClock(2_000_000)
     action = Recorder(live)
     await live.redis.zadd(CLOCK_DEADLINES, {f"ROOM{i:04d}": 1999.0 + i / 1000 for i in range(20)})
-    loop = Deadlines("clock", LONGEST_S, CLOCK_DEADLINES, action, live, clock, PrometheusMetrics())
+    loop = Deadlines(Deadline.CLOCK, LONGEST_S, action, live, clock, PrometheusMetrics())
     task = await running(loop)
     assert sorted(action.calls) == [f"ROOM{i:04d}" for i in range(20)]
-    assert await live.first_due(CLOCK_DEADLINES) is None
+    assert await live.first_due(Deadline.CLOCK) is None
     await stop(task)
 
 
@@ -99,7 +100,7 @@ async def test_a_deadline_that_stays_due_is_retried_calmly_not_in_a_spin(live: R
     clock = FakeClock(3_000_000)
     action = Recorder(live, clears=False)  # e.g. another process holds the room
     await live.redis.zadd(CLOCK_DEADLINES, {"ROOMSTUK": 2999.0})
-    loop = Deadlines("clock", LONGEST_S, CLOCK_DEADLINES, action, live, clock, PrometheusMetrics())
+    loop = Deadlines(Deadline.CLOCK, LONGEST_S, action, live, clock, PrometheusMetrics())
     task = await running(loop)
     assert action.calls == ["ROOMSTUK"]
     assert loop.sleeping_until == pytest.approx(3000 + RETRY_OVERDUE_S)

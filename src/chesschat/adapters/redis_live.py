@@ -19,7 +19,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import WatchError
 
 from chesschat.adapters import aws
-from chesschat.services.ports import RoomGone, Write
+from chesschat.services.ports import Deadline, RoomGone, Write
 from chesschat.settings import Settings
 
 ROOM_EXPIRIES = "room_expiries"
@@ -31,6 +31,12 @@ FINALIZATION_QUEUE = "game_finalization_queue"
 FINALIZATION_PROCESSING = "game_finalization_processing"
 FINALIZATION_DEADLETTER = "game_finalization_deadletter"
 FINALIZATION_WORKERS = "game_finalization_workers"
+DEADLINE_SETS = {
+    Deadline.CLOCK: CLOCK_DEADLINES,
+    Deadline.GRACE: RECONNECT_DEADLINES,
+    Deadline.EXPIRY: ROOM_EXPIRIES,
+    Deadline.NODES: LIVE_NODES,
+}
 
 
 def _bytes(value: object) -> bytes:
@@ -186,13 +192,12 @@ class RedisLive:
         for index in (ROOM_EXPIRIES, RECONNECT_DEADLINES, CLOCK_DEADLINES):
             await self.redis.zrem(index, code)
 
-    async def first_due(self, index: str) -> float | None:
-        """The earliest time in ``index`` (seconds), or ``None`` if it is empty."""
-        first = await self.redis.zrange(index, 0, 0, withscores=True)
+    async def first_due(self, deadline: Deadline) -> float | None:
+        first = await self.redis.zrange(DEADLINE_SETS[deadline], 0, 0, withscores=True)
         return float(first[0][1]) if first else None
 
-    async def due(self, index: str, now_s: float, limit: int = 100) -> list[str]:
-        members = await self.redis.zrangebyscore(index, "-inf", now_s, start=0, num=limit)
+    async def due(self, deadline: Deadline, now_s: float, limit: int = 100) -> list[str]:
+        members = await self.redis.zrangebyscore(DEADLINE_SETS[deadline], "-inf", now_s, start=0, num=limit)
         return [_bytes(m).decode() for m in members]
 
     async def reserve(self, code: str, user_id: str, ttl_ms: int) -> bool:

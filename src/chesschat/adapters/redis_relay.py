@@ -18,7 +18,7 @@ import structlog
 from redis.asyncio import Redis
 
 from chesschat.adapters.redis_live import channel_room, room_channel
-from chesschat.workers.loops import Outage, stopping
+from chesschat.loops import forever
 
 log = structlog.get_logger("chesschat.relay")
 NODE_CHANNEL = "relay_nodes"
@@ -87,29 +87,20 @@ class RedisRelay:
         self._waiting.pop(channel, None)
 
     async def _run(self) -> None:
-        outage = Outage(log, "relay")
-        while not stopping():
-            try:
-                message = await self._pubsub.get_message(timeout=1.0)
-                outage.ok()
-                if message is None:
-                    continue
-                channel = message["channel"].decode()
-                if message["type"] == "subscribe":
-                    future = self._waiting.pop(channel, None)
-                    if future is not None:
-                        if not future.done():
-                            future.set_result(None)
-                    elif channel != NODE_CHANNEL and self.on_resubscribed is not None:
-                        # Nobody asked: redis-py re-subscribed after a reconnect.
-                        await self.on_resubscribed(channel_room(channel))
-                elif message["type"] == "message" and channel != NODE_CHANNEL:
-                    await self._deliver(channel_room(channel), message["data"].decode())
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if stopping():
-                    raise asyncio.CancelledError from None
-                if not outage.failed(exc):
-                    log.exception("relay_read_failed")
-                await asyncio.sleep(0.2)
+        await forever(self._read, log=log, event="relay", failure="relay_read_failed")
+
+    async def _read(self) -> None:
+        message = await self._pubsub.get_message(timeout=1.0)
+        if message is None:
+            return
+        channel = message["channel"].decode()
+        if message["type"] == "subscribe":
+            future = self._waiting.pop(channel, None)
+            if future is not None:
+                if not future.done():
+                    future.set_result(None)
+            elif channel != NODE_CHANNEL and self.on_resubscribed is not None:
+                # Nobody asked: redis-py re-subscribed after a reconnect.
+                await self.on_resubscribed(channel_room(channel))
+        elif message["type"] == "message" and channel != NODE_CHANNEL:
+            await self._deliver(channel_room(channel), message["data"].decode())

@@ -16,6 +16,7 @@ import time
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from chesschat.domain.errors import DomainError
 from chesschat.domain.room import Player
 from chesschat.services.records import Account, RecordStore, UsernameTaken
 
@@ -25,11 +26,22 @@ MAX_PASSWORD = 256
 DECOY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
 
 
-class IdentityError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class InvalidUsername(DomainError):
+    code = "INVALID_PAYLOAD"
+
+
+class InvalidPassword(DomainError):
+    code = "INVALID_PAYLOAD"
+
+
+class UsernameUnavailable(DomainError):
+    code = "CONFLICT"
+
+
+class InvalidCredentials(DomainError):
+    """Unknown username or wrong password: the two are never told apart."""
+
+    code = "INVALID_CREDENTIALS"
 
 
 def token_hash(token: str) -> str:
@@ -50,9 +62,9 @@ class LocalIdentity:
     def _check(username: str, password: str) -> str:
         name = username.strip().lower()
         if not USERNAME.fullmatch(name):
-            raise IdentityError("INVALID_PAYLOAD", "Username: 3-24 characters from a-z, 0-9, '.', '_' and '-'.")
+            raise InvalidUsername("Username: 3-24 characters from a-z, 0-9, '.', '_' and '-'.")
         if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-            raise IdentityError("INVALID_PAYLOAD", f"Password: at least {MIN_PASSWORD} characters.")
+            raise InvalidPassword(f"Password: at least {MIN_PASSWORD} characters.")
         return name
 
     async def _session(self, account: Account) -> str:
@@ -67,7 +79,7 @@ class LocalIdentity:
         try:
             account = await asyncio.to_thread(self.store.create_user, name, email.strip(), password_hash)
         except UsernameTaken:
-            raise IdentityError("CONFLICT", "That username is taken.") from None
+            raise UsernameUnavailable("That username is taken.") from None
         return await self._session(account), account
 
     async def login(self, username: str, password: str) -> tuple[str, Account]:
@@ -75,9 +87,9 @@ class LocalIdentity:
         if account is None:
             # Spend the same time as a real check, so a timing probe learns nothing.
             await asyncio.to_thread(self._verify, DECOY_HASH, password)
-            raise IdentityError("INVALID_CREDENTIALS", "Wrong username or password.")
+            raise InvalidCredentials("Wrong username or password.")
         if not await asyncio.to_thread(self._verify, account.password_hash, password):
-            raise IdentityError("INVALID_CREDENTIALS", "Wrong username or password.")
+            raise InvalidCredentials("Wrong username or password.")
         if self.hasher.check_needs_rehash(account.password_hash):
             rehashed = await asyncio.to_thread(self.hasher.hash, password)
             await asyncio.to_thread(self.store.set_password_hash, account.user_id, rehashed)

@@ -5,10 +5,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from chesschat.domain.room import Room
 from chesschat.protocol.outbound import VideoReady
+
+
+class Deadline(StrEnum):
+    """The deadline sets every process works through, each member scored by when it is due."""
+
+    CLOCK = "clock"
+    """A game's side to move runs out of time (rooms)."""
+    GRACE = "grace"
+    """A dropped player's reconnect window ends (rooms)."""
+    EXPIRY = "expiry"
+    """A room reaches the end of its time to live (rooms)."""
+    NODES = "nodes"
+    """A server process counts as dead unless it reports in again (process ids)."""
 
 
 class Clock(Protocol):
@@ -63,9 +77,11 @@ class LiveStore(Protocol):
 
     async def forget_room(self, code: str) -> None: ...
 
-    async def first_due(self, index: str) -> float | None: ...
+    async def first_due(self, deadline: Deadline) -> float | None:
+        """The earliest time in the set (epoch seconds), or ``None`` if it is empty."""
 
-    async def due(self, index: str, now_s: float, limit: int = 100) -> list[str]: ...
+    async def due(self, deadline: Deadline, now_s: float, limit: int = 100) -> list[str]:
+        """Members due by ``now_s``, earliest first."""
 
     async def reserve(self, code: str, user_id: str, ttl_ms: int) -> bool: ...
 

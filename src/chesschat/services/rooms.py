@@ -32,7 +32,7 @@ from chesschat.protocol import inbound
 from chesschat.protocol.outbound import RoomClosed as RoomClosedFrame
 from chesschat.protocol.outbound import SignalRelayed, render
 from chesschat.services.hub import Envelope, Hub, Outlet
-from chesschat.services.ports import Clock, LiveStore, Metrics, RoomGone, Video, Write
+from chesschat.services.ports import Clock, Deadline, LiveStore, Metrics, RoomGone, Video, Write
 from chesschat.settings import Settings
 
 log = structlog.get_logger("chesschat.rooms")
@@ -61,8 +61,8 @@ class RoomService:
         self._rooms: dict[str, Room] = {}
         self._boards: dict[str, tuple[tuple[str, ...], chess.Board]] = {}
         hub.on_version = self._saw
-        # Told of each deadline this process writes ("clock", "grace", "expiry"; seconds).
-        self.on_deadline: Callable[[str, float], None] | None = None
+        # Told of each deadline this process writes (epoch seconds).
+        self.on_deadline: Callable[[Deadline, float], None] | None = None
 
     # -- store plumbing -------------------------------------------------------------
 
@@ -146,10 +146,10 @@ class RoomService:
         if current is None:
             self._remember(room)
             if self.on_deadline is not None:
-                for name, at_s in (("clock", write.clock_at_s), ("grace", write.reconnect_at_s)):
+                for deadline, at_s in ((Deadline.CLOCK, write.clock_at_s), (Deadline.GRACE, write.reconnect_at_s)):
                     if at_s is not None:
-                        self.on_deadline(name, at_s)
-                self.on_deadline("expiry", write.expires_at_s)
+                        self.on_deadline(deadline, at_s)
+                self.on_deadline(Deadline.EXPIRY, write.expires_at_s)
             await self._after(room, t)
             return None
         stored = room_from_dict(orjson.loads(current))

@@ -87,7 +87,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     )
     rooms = RoomService(live, hub, video, metrics, clock, settings)
     relay.on_resubscribed = rooms.resync
-    timers = Timers(rooms, settings, metrics)
+    timers = Timers(rooms, live, clock, settings, metrics)
     finalizer = Finalizer(client, records, metrics, settings) if settings.finalizer_enabled else None
     return Wiring(
         settings, clock, client, live, hub, relay, metrics, identity, rooms, timers, store, records, finalizer

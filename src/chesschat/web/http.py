@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chesschat.domain.errors import DomainError
 from chesschat.protocol import inbound, outbound
 from chesschat.protocol.catalogue import CATALOGUE, error_body
-from chesschat.services.identity import IdentityError, player_of
+from chesschat.services.identity import InvalidCredentials, player_of
 from chesschat.services.records import Account
 
 STATUS = {
@@ -21,6 +22,7 @@ STATUS = {
     "INVALID_CREDENTIALS": 401,
     "NOT_FOUND": 404,
     "CONFLICT": 409,
+    "ROOM_UPDATE_CONFLICT": 409,
     "TOO_MANY_ATTEMPTS": 429,
     "INVALID_PAYLOAD": 422,
     "NOT_READY": 503,
@@ -95,9 +97,9 @@ def install(app: FastAPI) -> None:
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.code, exc.message, exc.context)
 
-    @app.exception_handler(IdentityError)
-    async def identity_error(_: Request, exc: IdentityError) -> JSONResponse:
-        return error_response(exc.code, exc.message)
+    @app.exception_handler(DomainError)
+    async def refused(_: Request, exc: DomainError) -> JSONResponse:
+        return error_response(exc.code, exc.detail)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -148,7 +150,7 @@ def install(app: FastAPI) -> None:
             raise ApiError("TOO_MANY_ATTEMPTS")
         try:
             token, account = await wiring.identity.login(body.username, body.password)
-        except IdentityError:
+        except InvalidCredentials:
             await wiring.live.count_login_failure(body.username.lower())
             raise
         return _signed_in(request, token, account, 200)

@@ -40,7 +40,7 @@ from chesschat.adapters.redis_live import FinalizationQueue, connect
 from chesschat.services.ports import Metrics
 from chesschat.services.records import MalformedJob, Records, StoreUnavailable, parse_job
 from chesschat.settings import Settings
-from chesschat.workers.loops import Outage, stop_all, stopping
+from chesschat.loops import Outage, stop_all, stopping
 
 log = structlog.get_logger("chesschat.finalizer")
 

@@ -1,9 +1,11 @@
-"""Helpers for background loops that must survive every error but still stop when asked."""
+"""Background loops that must survive every error but still stop when asked: written once,
+for the adapters (the relay's read loop) and the workers (timers, heartbeat, finalizer)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -54,3 +56,43 @@ class Outage:
         if self.down:
             self.down = False
             self.log.info(f"{self.event}_restored", **self.fields)
+
+
+async def forever(
+    step: Callable[[], Awaitable[object]],
+    *,
+    log: Any,
+    event: str,
+    failure: str,
+    every_s: float = 0.0,
+    pause_after: Callable[[int], float] = lambda failures: 0.2,
+    on_error: Callable[[], None] | None = None,
+    **fields: Any,
+) -> None:
+    """Run ``step`` until the task is cancelled, waiting ``every_s`` after each run.
+
+    A step that raises is logged — a lost Redis link once per outage as ``<event>_cut`` /
+    ``<event>_restored``, anything else as ``failure`` with its traceback — and the loop
+    goes on after ``pause_after(consecutive failures)`` seconds (or ``every_s``, if longer).
+    """
+    outage = Outage(log, event, **fields)
+    failures = 0
+    while not stopping():
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if stopping():
+                raise asyncio.CancelledError from None
+            failures += 1
+            if on_error is not None:
+                on_error()
+            if not outage.failed(exc):
+                log.exception(failure, **fields)
+            await asyncio.sleep(max(every_s, pause_after(failures)))
+            continue
+        failures = 0
+        outage.ok()
+        if every_s:
+            await asyncio.sleep(every_s)
