@@ -10,7 +10,7 @@ import { gameView } from "./views/game.js"
 import { historyView } from "./views/history.js"
 import { lobbyView } from "./views/lobby.js"
 import { profileView } from "./views/profile.js"
-import { roomView } from "./views/room.js"
+import { roomView } from "./views/room/view.js"
 
 const ROUTES = [
   [/^\/?$/, lobbyView, "Play"],

@@ -1,0 +1,197 @@
+// What each server frame does to a room's state. No DOM: `reduce` returns the next state
+// and the effects (toasts, sounds, the board, the result dialog, video) the view carries
+// out in order before it redraws.
+import { clockSnapshot, freeze } from "../../clock.js"
+import { normalizeFen } from "../../moves.js"
+import { SERVER, errorText } from "../../protocol.js"
+import { pauseFromFrame } from "../../reconnect.js"
+import { soundFor } from "../../sounds.js"
+
+// Refusals that mean this page cannot be in the room at all (while it is still joining).
+const JOIN_FATAL = new Set(["ROOM_NOT_FOUND", "ROOM_FULL", "ROOM_TERMINATED", "INVALID_ROOM_CODE", "RECONNECT_WINDOW_EXPIRED"])
+// Refusals of a move the board already shows: the board goes back to the server's position.
+const REVERT_ON = new Set(["ILLEGAL_MOVE", "NOT_YOUR_TURN", "GAME_PAUSED", "NO_ACTIVE_GAME"])
+
+export function initialState() {
+  return {
+    joined: false,
+    hostUserId: null,
+    participants: [],
+    game: null, // the current or last game
+    clock: null,
+    pause: null,
+    ended: null, // game_ended frame of the last game
+    fatal: null,
+    flipped: false,
+    lastSettings: null,
+  }
+}
+
+// ---- what the state says ----------------------------------------------------------------
+// `viewer` is the person looking at the room: `{userId, username}`.
+
+export const person = (s, id) => s.participants.find((p) => p.userId === id)
+
+export function nameOf(s, id, viewer) {
+  const p = person(s, id)
+  return p ? p.displayName || p.username : id === viewer.userId ? viewer.username : "Opponent"
+}
+
+export const opponentId = (s, me) => s.participants.find((p) => p.userId !== me)?.userId ?? null
+
+export const myColour = (s, me) =>
+  !s.game ? null : s.game.whitePlayerId === me ? "white" : s.game.blackPlayerId === me ? "black" : null
+
+export const isLive = (s) => Boolean(s.game && !s.ended)
+
+export const isHost = (s, me) => s.hostUserId === me
+
+export const bothHere = (s) => s.participants.length === 2 && s.participants.every((p) => p.connected)
+
+/** The pause while the opponent is away during a game, or null. */
+export const opponentAway = (s, me) => (isLive(s) && s.pause && s.pause.userId !== me ? s.pause : null)
+
+// ---- frames -------------------------------------------------------------------------------
+
+/**
+ * The room after server frame `f`: `{state, effects, render}`. `render` is false when the
+ * frame is not for this view (another room, stale, unknown) or leads away from it.
+ * `tracker` (a ReconnectTracker) remembers the newest reconnectVersion across calls;
+ * `serverNow()` is the server's clock in epoch ms.
+ *
+ * Effects, each `{do, ...}`: `toast` {text, kind?}, `closeEndDialog`, `showGame` {gameId,
+ * sound} (a position from the server), `orient`, `endGame` {ended}, `revertBoard`,
+ * `videoReady` {frame}, `videoUnavailable` {reason}, `videoSignal` {data}, `videoClose`,
+ * `navigate` {path}.
+ */
+export function reduce(s, f, { code, viewer, serverNow, tracker }) {
+  const ignored = { state: s, effects: [], render: false }
+  if (f.roomCode && f.roomCode !== code && f.type !== SERVER.ERROR) return ignored
+  const me = viewer.userId
+  const effects = []
+  const toast = (text, kind) => effects.push(kind ? { do: "toast", text, kind } : { do: "toast", text })
+  let next = s
+  switch (f.type) {
+    case SERVER.ROOM_JOINED: {
+      if (!tracker.accept(f)) return ignored
+      next = { ...s, joined: true, fatal: null, hostUserId: f.hostUserId ?? s.hostUserId, participants: f.participants || [] }
+      const active = f.activeGame
+      if (active) {
+        next = { ...next, ended: null }
+        effects.push({ do: "closeEndDialog" })
+        next = withGame(next, active, null, effects)
+        const pause =
+          active.disconnectedUserId && active.disconnectDeadlineMs
+            ? { userId: active.disconnectedUserId, graceEndsAt: active.disconnectDeadlineMs }
+            : null
+        next = { ...next, pause }
+        if (pause || active.paused) next = { ...next, clock: { ...next.clock, running: false } }
+      } else if (isLive(next) && f.lastGame?.gameId === next.game.gameId) {
+        // The game ended while this page could not hear it (its server's link to Redis
+        // was cut), and the server has resent the room: show how the game ended.
+        next = endGame(next, { type: SERVER.GAME_ENDED, ...f.lastGame, pgn: null }, next.game, serverNow, effects)
+      }
+      break
+    }
+    case SERVER.PARTICIPANT_JOINED:
+    case SERVER.PARTICIPANT_LEFT: {
+      const known = Boolean(person(s, f.userId))
+      next = { ...s, participants: f.participants || s.participants }
+      const fresh = f.type === SERVER.PARTICIPANT_JOINED && !known // a rejoin says "is back" later
+      if (fresh && f.userId !== me && next.joined) toast(`${nameOf(next, f.userId, viewer)} joined.`)
+      break
+    }
+    case SERVER.RECONNECT_STATE: {
+      if (!tracker.accept(f)) return ignored
+      next = { ...s, pause: pauseFromFrame(f) }
+      if (next.pause && next.clock) next = { ...next, clock: freeze(next.clock, serverNow()) }
+      if (!next.pause && f.disconnectedUserId && f.disconnectedUserId !== me) toast(`${nameOf(next, f.disconnectedUserId, viewer)} is back.`)
+      break
+    }
+    case SERVER.GAME_STARTED:
+      next = { ...s, ended: null, pause: null, flipped: false }
+      effects.push({ do: "closeEndDialog" })
+      next = withGame(next, f, "start", effects)
+      effects.push({ do: "orient" })
+      break
+    case SERVER.MOVE_MADE:
+      next = withGame(s, f, soundFor(f), effects)
+      break
+    case SERVER.TAKEBACK_APPLIED:
+      next = withGame(s, { ...f, isCheck: false }, null, effects)
+      toast(f.byUserId === me ? "Your move was taken back." : `${nameOf(next, f.byUserId, viewer)} took back a move.`)
+      break
+    case SERVER.DRAW_OFFER_PENDING:
+    case SERVER.DRAW_OFFER_STATE:
+      if (s.game) next = { ...s, game: { ...s.game, drawOffer: f.drawOffer } }
+      break
+    case SERVER.DRAW_ACCEPTED:
+      toast("Draw agreed.")
+      break
+    case SERVER.GAME_ENDED:
+      if (!tracker.accept(f)) return ignored
+      next = endGame(s, f, f, serverNow, effects)
+      break
+    case SERVER.VIDEO_READY:
+      if (f.provider && f.provider !== "webrtc") effects.push({ do: "videoUnavailable", reason: "This server's video provider is not supported by this page." })
+      else effects.push({ do: "videoReady", frame: f })
+      break
+    case SERVER.VIDEO_UNAVAILABLE:
+      effects.push({ do: "videoUnavailable", reason: f.reason })
+      break
+    case SERVER.SIGNAL:
+      effects.push({ do: "videoSignal", data: f.data })
+      break
+    case SERVER.ROOM_CLOSED:
+      next = { ...s, fatal: `This room is closed${f.reason ? ` (${f.reason.replaceAll("_", " ")})` : ""}.` }
+      effects.push({ do: "videoClose" })
+      break
+    case SERVER.ROOM_LEFT:
+      return { state: s, effects: [{ do: "navigate", path: "/" }], render: false }
+    case SERVER.ERROR: {
+      const ctxRoom = f.context?.roomCode
+      if (ctxRoom && ctxRoom !== code) break
+      if (!s.joined && JOIN_FATAL.has(f.code)) {
+        next = { ...s, fatal: errorText(f) }
+        break
+      }
+      if (REVERT_ON.has(f.code)) effects.push({ do: "revertBoard" })
+      toast(errorText(f), f.retryable ? "info" : "error")
+      break
+    }
+    default:
+      return ignored
+  }
+  return { state: next, effects, render: true }
+}
+
+/** Takes in a game frame (or activeGame); a frame of the same game keeps what it omits. */
+function withGame(s, g, sound, effects) {
+  const previous = s.game
+  const game = {
+    ...(previous && previous.gameId === g.gameId ? previous : {}),
+    ...g,
+    fen: normalizeFen(g.fen),
+    moveSans: g.moveSans ?? previous?.moveSans ?? [],
+    moves: g.moves ?? previous?.moves ?? [],
+  }
+  effects.push({ do: "showGame", gameId: g.gameId, sound })
+  return {
+    ...s,
+    game,
+    lastSettings: g.settings ? g.settings : s.lastSettings,
+    clock: clockSnapshot(g, { running: !s.ended }),
+  }
+}
+
+/** `f` says how the game ended; `clocks` has the final `timeWhite` and `timeBlack` (seconds). */
+function endGame(s, f, clocks, serverNow, effects) {
+  const { timeWhite, timeBlack } = clocks
+  let next = { ...s, ended: f, pause: null }
+  if (s.game) {
+    const game = { ...s.game, legalMoves: [], drawOffer: null }
+    next = { ...next, game, clock: clockSnapshot({ ...game, timeWhite, timeBlack, serverTimestampMs: serverNow() }, { running: false }) }
+  }
+  effects.push({ do: "endGame", ended: f })
+  return next
+}

@@ -1,0 +1,46 @@
+// The room's video call: it signals through the room's socket, and the panel shows how the
+// call stands and toggles the mic and the camera.
+import { toast } from "../../dom.js"
+import { VideoCall } from "../../video.js"
+
+/** Starts the call on the layout's video elements; `send(data)` carries a signal frame. */
+export function startVideo(el, send) {
+  const video = new VideoCall({ send, localVideo: el.local, remoteVideo: el.remote })
+  video.addEventListener("state", ({ detail }) => {
+    el.videoNote.hidden = detail.state === "live"
+    el.videoNote.dataset.state = detail.state
+    el.videoNote.textContent =
+      detail.state === "connecting"
+        ? "Connecting video…"
+        : detail.state === "unavailable"
+          ? `Video unavailable — ${detail.reason} The game goes on.`
+          : "Video starts when your friend joins."
+  })
+  video.addEventListener("local", ({ detail }) => {
+    if (!detail.ok) {
+      el.local.classList.add("off")
+      toast("Camera or microphone unavailable — your friend won't see you, but you can still see them.", { kind: "error" })
+    }
+  })
+  video.addEventListener("muted-autoplay", () => (el.unmute.hidden = false))
+  el.unmute.addEventListener("click", () => {
+    el.remote.muted = false
+    el.remote.play().catch(() => {})
+    el.unmute.hidden = true
+  })
+  el.mic.addEventListener("click", () => {
+    const on = video.toggleMic()
+    el.mic.textContent = on ? "Mute mic" : "Unmute mic"
+    el.mic.setAttribute("aria-pressed", String(!on))
+  })
+  el.cam.addEventListener("click", () => {
+    const on = video.toggleCamera()
+    el.cam.textContent = on ? "Camera off" : "Camera on"
+    el.cam.setAttribute("aria-pressed", String(!on))
+    el.local.classList.toggle("off", !on)
+  })
+  // The camera starts on entering the room, so the self-view shows (and the browser asks
+  // for permission) while waiting for the friend, not in the middle of the game.
+  video.media()
+  return video
+}
