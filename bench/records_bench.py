@@ -17,8 +17,8 @@ import statistics
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import redis
 from tests.records.games import finished_game, job_of
@@ -29,7 +29,9 @@ from chesschat.adapters.embedded_redis import EmbeddedRedis
 from chesschat.adapters.metrics import PrometheusMetrics
 from chesschat.adapters.records import open_store
 from chesschat.adapters.records.dynamodb import DynamoRecords, item_of
+from chesschat.adapters.records.mapping import game_to_item
 from chesschat.adapters.redis_live import FINALIZATION_QUEUE, connect
+from chesschat.domain.finished import FinishedGame
 from chesschat.observability import configure_logging
 from chesschat.services.records import Records, RecordStore, cursor_of, encode_cursor
 from chesschat.settings import Settings
@@ -38,18 +40,17 @@ from chesschat.workers.finalizer import Finalizer
 PLIES = 40  # a typical game's length: the record carries 41 FENs and the PGN
 
 
-def clone(template: dict[str, Any], white: str, black: str, index: int) -> dict[str, Any]:
+def clone(template: FinishedGame, white: str, black: str, index: int) -> FinishedGame:
     """The template game under a new id, players and end time (one second apart)."""
-    ended = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(1_700_000_000 + index))
-    winner = white if template["winner"] == template["white_player_id"] else black
-    return {
-        **template,
-        "game_id": str(uuid.uuid4()),
-        "white_player_id": white,
-        "black_player_id": black,
-        "winner": winner,
-        "ended_at": f"{ended}.000+00:00",
-    }
+    winner = white if template.winner_id == template.white_id else black
+    return replace(
+        template,
+        game_id=str(uuid.uuid4()),
+        white_id=white,
+        black_id=black,
+        winner_id=winner,
+        ended_at_ms=(1_700_000_000 + index) * 1000,
+    )
 
 
 def settings_for(kind: str, redis_url: str, data_dir: Path, moto: MotoServer) -> Settings:
@@ -96,7 +97,7 @@ async def finalization(settings: Settings, games: int) -> float:
     return games / elapsed
 
 
-def load_history(store: RecordStore, user: str, games: int) -> list[dict[str, Any]]:
+def load_history(store: RecordStore, user: str, games: int) -> list[FinishedGame]:
     """Store ``games`` finished games of ``user`` (alternating colours) as fast as possible."""
     opponent = store.create_user(f"opp{uuid.uuid4().hex[:6]}", "", "h").user_id
     template = finished_game(user, opponent, "draw", plies=PLIES)
@@ -104,7 +105,7 @@ def load_history(store: RecordStore, user: str, games: int) -> list[dict[str, An
     if isinstance(store, DynamoRecords):
         # Bulk load without transactions (moto copies every table per transaction).
         for start in range(0, games, 25):
-            batch = [{"PutRequest": {"Item": item_of(r)}} for r in records[start : start + 25]]
+            batch = [{"PutRequest": {"Item": item_of(game_to_item(r))}} for r in records[start : start + 25]]
             store.client.batch_write_item(RequestItems={store.name("games"): batch})
         return records
     for record in records:

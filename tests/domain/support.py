@@ -9,6 +9,7 @@ from typing import Any
 import chess
 
 from chesschat.domain import game as g
+from chesschat.domain import play as p
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WHITE = "user-white"
@@ -55,6 +56,6 @@ def player(color: str) -> str:
 def play(game: g.Game, board: chess.Board, moves: list[str]) -> g.Game:
     """Play ``moves`` one a second after the last, each by the side to move."""
     for text in moves:
-        game, played = g.apply_move(game, board, game.player_to_move, text, (game.ply + 1) * STEP_MS)
+        game, played = p.apply_move(game, board, game.player_to_move, text, (game.ply + 1) * STEP_MS)
         assert played is not None, f"{text} was not played"
     return game

@@ -13,8 +13,11 @@ import chess
 import chess.pgn
 import pytest
 
-from chesschat.domain import errors
+from chesschat.domain import clock, errors
 from chesschat.domain import game as g
+from chesschat.domain import play as p
+from chesschat.domain.finished import FinishedGame
+from chesschat.domain.pgn import write_pgn
 from tests.domain.support import (
     BLACK,
     STEP_MS,
@@ -43,21 +46,21 @@ def _finish(game: g.Game, then: dict[str, Any]) -> g.Game:
     """Do the fixture's ``then`` one step after the last move."""
     now = (game.ply + 1) * STEP_MS
     if "resign" in then:
-        return g.resign(game, player(then["resign"]), now)
+        return p.resign(game, player(then["resign"]), now)
     if "draw" in then:
         offerer = player(then["draw"])
-        offered = g.offer_draw(game, offerer)
+        offered = p.offer_draw(game, offerer)
         assert offered.result is None
-        return g.accept_draw(offered, BLACK if offerer == WHITE else WHITE, now)
+        return p.accept_draw(offered, BLACK if offerer == WHITE else WHITE, now)
     if "forfeit" in then:
-        return g.forfeit(game, player(then["forfeit"]), now)
+        return p.forfeit(game, player(then["forfeit"]), now)
     if "abort" in then:
-        return g.abort(game, player(then["abort"]), now)
+        return p.abort(game, player(then["abort"]), now)
     if "expire" in then:
-        return g.expire(game, now)
+        return p.expire(game, now)
     deadline = then["flag_at"]
-    assert g.flag(game, deadline - 1) is None, "the flag fell a millisecond early"
-    flagged = g.flag(game, deadline)
+    assert clock.flag(game, deadline - 1) is None, "the flag fell a millisecond early"
+    flagged = clock.flag(game, deadline)
     assert flagged is not None, "the flag did not fall at the deadline"
     assert flagged.remaining_ms(game.turn, deadline) == 0
     return flagged
@@ -72,7 +75,7 @@ def _play_to_the_end(case: dict[str, Any]) -> tuple[g.Game, chess.Board]:
     assert game.result is None, f"ended early: {game.result}"
     if not automatic:
         return _finish(game, case["then"]), board
-    game, played = g.apply_move(game, board, game.player_to_move, moves[-1], len(moves) * STEP_MS)
+    game, played = p.apply_move(game, board, game.player_to_move, moves[-1], len(moves) * STEP_MS)
     assert played is not None
     return game, board
 
@@ -92,18 +95,18 @@ def test_game_ends_as_the_fixture_says(case: dict[str, Any]) -> None:
     if "fen" in case:
         assert game.fen == case["fen"]
 
-    text = g.pgn(game, "Alice", "Bob")
+    text = write_pgn(game, "Alice", "Bob")
     record = _read_pgn(text)
     assert record.headers["Result"] == case["result"]
     assert record.headers["Ending"] == case["reason"]
     assert record.end().board().fen() == game.fen
     assert [move.uci() for move in record.mainline_moves()] == list(game.moves)
 
-    stored = g.to_record(game, "ROOMCODE", text, {WHITE: "Alice", BLACK: "Bob"})
-    assert stored["result"] == case["reason"]
-    assert stored["outcome"] == case["result"]
-    assert stored["winner"] == (game.winner_id() or "draw")
-    assert stored["total_moves"] == len(moves)
+    finished = FinishedGame.from_game(game, "ROOMCODE", text, {WHITE: "Alice", BLACK: "Bob"})
+    assert finished.reason.value == case["reason"]
+    assert finished.outcome == case["result"]
+    assert finished.winner_id == game.winner_id()
+    assert finished.ply == len(moves)
 
 
 @pytest.mark.parametrize("case", ENDINGS, ids=[case["name"] for case in ENDINGS])
@@ -113,15 +116,15 @@ def test_game_ended_accepts_no_move_and_no_action(case: dict[str, Any]) -> None:
     for user in (WHITE, BLACK):
         for text in ("e2e4", "e7e5", "g1f3", "g8f6"):
             with pytest.raises(errors.NoActiveGame):
-                g.apply_move(game, board, user, text, later)
+                p.apply_move(game, board, user, text, later)
         with pytest.raises(errors.NoActiveGame):
-            g.resign(game, user, later)
+            p.resign(game, user, later)
         with pytest.raises(errors.NoActiveGame):
-            g.offer_draw(game, user)
+            p.offer_draw(game, user)
         with pytest.raises(errors.NoActiveGame):
-            g.abort(game, user, later)
-    assert g.flag(game, later) is None
-    assert g.end(game, g.Result(g.Reason.RESIGN, "white"), later) == game
+            p.abort(game, user, later)
+    assert clock.flag(game, later) is None
+    assert clock.end(game, g.Result(g.Reason.RESIGN, "white"), later) == game
 
 
 def test_game_fivefold_and_seventyfive_never_happen_because_threefold_and_fifty_end_first() -> None:
@@ -131,10 +134,10 @@ def test_game_fivefold_and_seventyfive_never_happen_because_threefold_and_fifty_
     for text in shuffle * 5:
         if game.result is not None:
             with pytest.raises(errors.NoActiveGame):
-                g.apply_move(game, board, game.player_to_move, text, 100_000)
+                p.apply_move(game, board, game.player_to_move, text, 100_000)
             refused += 1
             continue
-        game, _ = g.apply_move(game, board, game.player_to_move, text, (game.ply + 1) * STEP_MS)
+        game, _ = p.apply_move(game, board, game.player_to_move, text, (game.ply + 1) * STEP_MS)
     assert game.result == g.Result(g.Reason.THREEFOLD_REPETITION, None)
     assert (game.ply, refused) == (8, 12)
 
@@ -144,7 +147,7 @@ def test_game_fivefold_and_seventyfive_never_happen_because_threefold_and_fifty_
     assert game.result == g.Result(g.Reason.FIFTY_MOVES, None)
     assert game.ply == 100
     with pytest.raises(errors.NoActiveGame):
-        g.apply_move(game, board, game.player_to_move, "b1c3", 200_000)
+        p.apply_move(game, board, game.player_to_move, "b1c3", 200_000)
 
 
 LEGAL = MOVES["legal"]
@@ -156,7 +159,7 @@ def test_game_move_is_recorded_as_the_fixture_says(case: dict[str, Any]) -> None
     game, board = start()
     game = play(game, board, words(case["before"]))
     mover = game.turn
-    game, played = g.apply_move(game, board, game.player_to_move, case["move"], 60_000)
+    game, played = p.apply_move(game, board, game.player_to_move, case["move"], 60_000)
     assert played is not None
     assert (played.uci, played.san, played.move_type, played.is_check) == (
         case["uci"],
@@ -179,7 +182,7 @@ def test_game_illegal_move_is_refused_and_changes_nothing(case: dict[str, Any]) 
     game = play(game, board, words(case["before"]))
     before = board.fen()
     with pytest.raises(errors.IllegalMove):
-        g.apply_move(game, board, game.player_to_move, case["move"], 60_000)
+        p.apply_move(game, board, game.player_to_move, case["move"], 60_000)
     assert board.fen() == before
     assert len(board.move_stack) == game.ply
 
@@ -198,7 +201,7 @@ def test_game_clock_as_the_fixture_says(case: dict[str, Any]) -> None:
     for step in case["steps"]:
         at = step["at"]
         if "move" in step:
-            game, played = g.apply_move(game, board, game.player_to_move, step["move"], at)
+            game, played = p.apply_move(game, board, game.player_to_move, step["move"], at)
             if "ends" in step:
                 assert played is None
                 assert game.result == g.Result(g.Reason(step["ends"]["reason"]), step["ends"]["winner"])
@@ -206,17 +209,17 @@ def test_game_clock_as_the_fixture_says(case: dict[str, Any]) -> None:
                 assert played is not None
                 assert game.result is None
         elif "pause" in step:
-            game = g.pause(game, at)
+            game = clock.pause(game, at)
             assert game.paused
             assert game.flag_deadline_ms() is None
         elif "resume" in step:
-            game = g.resume(game, at)
+            game = clock.resume(game, at)
             assert not game.paused
         elif "take_back" in step:
-            game = g.take_back(game, board, player(step["take_back"]), at)
+            game = p.take_back(game, board, player(step["take_back"]), at)
             assert game.turn == step["take_back"]
         elif "flag" in step:
-            flagged = g.flag(game, at)
+            flagged = clock.flag(game, at)
             if step["flag"] is None:
                 assert flagged is None
             else:
@@ -230,7 +233,7 @@ def test_game_clocks_are_never_negative_long_after_the_flag() -> None:
     game, board = start(settings(5_000))
     game = play(game, board, ["e2e4", "e7e5"])
     assert game.remaining_ms("white", 10_000_000) == 0
-    flagged = g.flag(game, 10_000_000)
+    flagged = clock.flag(game, 10_000_000)
     assert flagged is not None
     assert (flagged.time_white_ms, flagged.time_black_ms) == (0, 4_000)
     assert flagged.ended_at_ms == 10_000_000
@@ -239,24 +242,24 @@ def test_game_clocks_are_never_negative_long_after_the_flag() -> None:
 def test_game_moves_out_of_turn_raise_not_your_turn() -> None:
     game, board = start()
     with pytest.raises(errors.NotYourTurn):
-        g.apply_move(game, board, BLACK, "e7e5", 1_000)
+        p.apply_move(game, board, BLACK, "e7e5", 1_000)
     game = play(game, board, ["e2e4"])
     with pytest.raises(errors.NotYourTurn):
-        g.apply_move(game, board, WHITE, "d2d4", 2_000)
+        p.apply_move(game, board, WHITE, "d2d4", 2_000)
     assert game.ply == 1
 
 
 def test_game_move_by_someone_else_raises_not_in_room() -> None:
     game, board = start()
     with pytest.raises(errors.NotInRoom):
-        g.apply_move(game, board, "user-spectator", "e2e4", 1_000)
+        p.apply_move(game, board, "user-spectator", "e2e4", 1_000)
 
 
 def test_game_move_while_paused_raises_game_paused() -> None:
     game, board = start()
-    game = g.pause(game, 1_000)
+    game = clock.pause(game, 1_000)
     with pytest.raises(errors.GamePaused):
-        g.apply_move(game, board, WHITE, "e2e4", 2_000)
+        p.apply_move(game, board, WHITE, "e2e4", 2_000)
 
 
 # -- draw offers ------------------------------------------------------------------------
@@ -265,73 +268,73 @@ def test_game_move_while_paused_raises_game_paused() -> None:
 def test_game_draw_offer_is_accepted_by_the_opponent_only() -> None:
     game, board = start()
     game = play(game, board, ["e2e4", "e7e5"])
-    offered = g.offer_draw(game, WHITE)
+    offered = p.offer_draw(game, WHITE)
     assert offered.draw_offer_by == WHITE
     with pytest.raises(errors.DrawNotPending):
-        g.accept_draw(offered, WHITE, 3_000)
-    drawn = g.accept_draw(offered, BLACK, 3_000)
+        p.accept_draw(offered, WHITE, 3_000)
+    drawn = p.accept_draw(offered, BLACK, 3_000)
     assert drawn.result == g.Result(g.Reason.DRAW_AGREED, None)
     assert drawn.draw_offer_by is None
 
 
 def test_game_second_draw_offer_raises_draw_already_pending() -> None:
     game, _ = start()
-    offered = g.offer_draw(game, BLACK)
+    offered = p.offer_draw(game, BLACK)
     for user in (WHITE, BLACK):
         with pytest.raises(errors.DrawAlreadyPending):
-            g.offer_draw(offered, user)
+            p.offer_draw(offered, user)
 
 
 def test_game_without_an_offer_accept_decline_cancel_raise_draw_not_pending() -> None:
     game, _ = start()
     for user in (WHITE, BLACK):
         with pytest.raises(errors.DrawNotPending):
-            g.accept_draw(game, user, 1_000)
+            p.accept_draw(game, user, 1_000)
         with pytest.raises(errors.DrawNotPending):
-            g.decline_draw(game, user)
+            p.decline_draw(game, user)
         with pytest.raises(errors.DrawNotPending):
-            g.cancel_draw(game, user)
+            p.cancel_draw(game, user)
 
 
 def test_game_draw_offer_declined_by_the_opponent_cancelled_by_the_offerer() -> None:
     game, _ = start()
-    offered = g.offer_draw(game, WHITE)
+    offered = p.offer_draw(game, WHITE)
     with pytest.raises(errors.DrawNotPending):
-        g.decline_draw(offered, WHITE)
+        p.decline_draw(offered, WHITE)
     with pytest.raises(errors.DrawNotPending):
-        g.cancel_draw(offered, BLACK)
-    declined = g.decline_draw(offered, BLACK)
-    cancelled = g.cancel_draw(offered, WHITE)
+        p.cancel_draw(offered, BLACK)
+    declined = p.decline_draw(offered, BLACK)
+    cancelled = p.cancel_draw(offered, WHITE)
     for game_after in (declined, cancelled):
         assert game_after.draw_offer_by is None
         assert game_after.result is None
-        assert g.offer_draw(game_after, BLACK).draw_offer_by == BLACK
+        assert p.offer_draw(game_after, BLACK).draw_offer_by == BLACK
 
 
 def test_game_move_by_the_offered_player_declines_the_draw() -> None:
     game, board = start()
     game = play(game, board, ["e2e4"])
-    offered = g.offer_draw(game, WHITE)
-    moved, _ = g.apply_move(offered, board, BLACK, "e7e5", 5_000)
+    offered = p.offer_draw(game, WHITE)
+    moved, _ = p.apply_move(offered, board, BLACK, "e7e5", 5_000)
     assert moved.draw_offer_by is None
     with pytest.raises(errors.DrawNotPending):
-        g.accept_draw(moved, BLACK, 6_000)
+        p.accept_draw(moved, BLACK, 6_000)
 
 
 def test_game_move_by_the_offerer_keeps_the_offer() -> None:
     game, board = start()
-    offered = g.offer_draw(game, WHITE)
-    moved, _ = g.apply_move(offered, board, WHITE, "e2e4", 1_000)
+    offered = p.offer_draw(game, WHITE)
+    moved, _ = p.apply_move(offered, board, WHITE, "e2e4", 1_000)
     assert moved.draw_offer_by == WHITE
-    assert g.accept_draw(moved, BLACK, 2_000).result == g.Result(g.Reason.DRAW_AGREED, None)
+    assert p.accept_draw(moved, BLACK, 2_000).result == g.Result(g.Reason.DRAW_AGREED, None)
 
 
 def test_game_accepting_a_draw_after_ones_flag_fell_loses_on_time() -> None:
     game, board = start(settings(10_000))
     game = play(game, board, ["e2e4", "e7e5", "g1f3"])  # black: 9 s left from 3 s on
-    offered = g.offer_draw(game, WHITE)
-    assert g.accept_draw(offered, BLACK, 11_999).result == g.Result(g.Reason.DRAW_AGREED, None)
-    late = g.accept_draw(offered, BLACK, 12_000)
+    offered = p.offer_draw(game, WHITE)
+    assert p.accept_draw(offered, BLACK, 11_999).result == g.Result(g.Reason.DRAW_AGREED, None)
+    late = p.accept_draw(offered, BLACK, 12_000)
     assert late.result == g.Result(g.Reason.TIMEOUT, "white")
     assert late.time_black_ms == 0
 
@@ -339,8 +342,8 @@ def test_game_accepting_a_draw_after_ones_flag_fell_loses_on_time() -> None:
 def test_game_resigning_after_the_opponents_flag_fell_does_not_lose() -> None:
     game, board = start(settings(10_000))
     game = play(game, board, ["e2e4", "e7e5", "g1f3"])  # black's flag falls at 12 s
-    assert g.resign(game, WHITE, 11_999).result == g.Result(g.Reason.RESIGN, "black")
-    assert g.resign(game, WHITE, 12_500).result == g.Result(g.Reason.TIMEOUT, "white")
+    assert p.resign(game, WHITE, 11_999).result == g.Result(g.Reason.RESIGN, "black")
+    assert p.resign(game, WHITE, 12_500).result == g.Result(g.Reason.TIMEOUT, "white")
 
 
 def test_game_abort_is_refused_once_both_sides_moved() -> None:
@@ -348,7 +351,7 @@ def test_game_abort_is_refused_once_both_sides_moved() -> None:
     game = play(game, board, ["e2e4", "e7e5"])
     for user in (WHITE, BLACK):
         with pytest.raises(errors.AbortNotAllowed):
-            g.abort(game, user, 3_000)
+            p.abort(game, user, 3_000)
 
 
 # -- takebacks --------------------------------------------------------------------------
@@ -358,14 +361,14 @@ def test_game_takeback_when_not_allowed_raises_takeback_not_allowed() -> None:
     game, board = start()
     game = play(game, board, ["e2e4"])
     with pytest.raises(errors.TakebackNotAllowed):
-        g.take_back(game, board, WHITE, 2_000)
+        p.take_back(game, board, WHITE, 2_000)
 
 
 def test_game_takeback_undoes_the_requesters_last_move() -> None:
     game, board = start(settings(takebacks=(1, 1)))
     game = play(game, board, ["e2e4", "c7c5", "g1f3"])
     before = game.fens[-2]
-    back = g.take_back(game, board, WHITE, 5_000)
+    back = p.take_back(game, board, WHITE, 5_000)
     assert back.moves == ("e2e4", "c7c5")
     assert back.sans == ("e4", "c5")
     assert back.fen == before == board.fen()
@@ -373,14 +376,14 @@ def test_game_takeback_undoes_the_requesters_last_move() -> None:
     assert back.takebacks_white_used == 1
     assert back.takebacks_black_used == 0
     assert "g1f3" in back.legal_moves and "b8c6" not in back.legal_moves
-    replayed, played = g.apply_move(back, board, WHITE, "d2d4", 6_000)
+    replayed, played = p.apply_move(back, board, WHITE, "d2d4", 6_000)
     assert played is not None and replayed.moves[-1] == "d2d4"
 
 
 def test_game_takeback_by_black() -> None:
     game, board = start(settings(takebacks=(0, 1)))
     game = play(game, board, ["e2e4", "e7e5"])
-    back = g.take_back(game, board, BLACK, 3_000)
+    back = p.take_back(game, board, BLACK, 3_000)
     assert back.moves == ("e2e4",)
     assert back.player_to_move == BLACK
 
@@ -388,26 +391,26 @@ def test_game_takeback_by_black() -> None:
 def test_game_takeback_after_the_opponent_replied_raises_window_closed() -> None:
     game, board = start(settings(takebacks=(3, 3)))
     with pytest.raises(errors.TakebackWindowClosed):
-        g.take_back(game, board, WHITE, 500)
+        p.take_back(game, board, WHITE, 500)
     game = play(game, board, ["e2e4"])
     with pytest.raises(errors.TakebackWindowClosed):
-        g.take_back(game, board, BLACK, 1_500)
+        p.take_back(game, board, BLACK, 1_500)
     game = play(game, board, ["e7e5"])
     with pytest.raises(errors.TakebackWindowClosed):
-        g.take_back(game, board, WHITE, 2_500)
+        p.take_back(game, board, WHITE, 2_500)
     assert game.ply == 2 and len(board.move_stack) == 2
 
 
 def test_game_takeback_beyond_the_quota_raises_limit_reached() -> None:
     game, board = start(settings(takebacks=(1, 0)))
     game = play(game, board, ["e2e4"])
-    game = g.take_back(game, board, WHITE, 1_500)
+    game = p.take_back(game, board, WHITE, 1_500)
     game = play(game, board, ["d2d4"])
     with pytest.raises(errors.TakebackLimitReached):
-        g.take_back(game, board, WHITE, 3_000)
+        p.take_back(game, board, WHITE, 3_000)
     game = play(game, board, ["d7d5"])
     with pytest.raises(errors.TakebackLimitReached):
-        g.take_back(game, board, BLACK, 4_000)
+        p.take_back(game, board, BLACK, 4_000)
 
 
 # -- records ----------------------------------------------------------------------------
@@ -440,7 +443,7 @@ def test_game_pgn_names_the_players_and_the_termination(then: dict[str, Any], te
     game, board = start(settings(10_000, increment_ms=0))
     game = play(game, board, ["e2e4", "e7e5", "g1f3"])
     game = _finish(game, then)
-    record = _read_pgn(g.pgn(game, "Alice", "Bob"))
+    record = _read_pgn(write_pgn(game, "Alice", "Bob"))
     assert record.headers["White"] == "Alice"
     assert record.headers["Black"] == "Bob"
     assert record.headers["Termination"] == termination
@@ -451,7 +454,7 @@ def test_game_pgn_names_the_players_and_the_termination(then: dict[str, Any], te
 def test_game_pgn_of_a_running_game_is_unfinished() -> None:
     game, board = start()
     game = play(game, board, ["d2d4", "d7d5"])
-    record = _read_pgn(g.pgn(game, "Alice", "Bob"))
+    record = _read_pgn(write_pgn(game, "Alice", "Bob"))
     assert record.headers["Result"] == "*"
     assert "Termination" not in record.headers
     assert record.end().board().fen() == game.fen

@@ -16,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from chesschat.domain import errors
+from chesschat.domain import clock, errors
 from chesschat.domain import game as g
+from chesschat.domain import play as p
+from chesschat.domain.pgn import write_pgn
 from tests.domain.support import BLACK, WHITE, player, start
 from tests.domain.support import settings as game_settings
 
@@ -78,7 +80,7 @@ def _check_invariants(game: g.Game, board: chess.Board, model: ClockModel, now: 
 
 
 def _check_pgn(game: g.Game) -> None:
-    record = chess.pgn.read_game(io.StringIO(g.pgn(game, "Alice", "Bob")))
+    record = chess.pgn.read_game(io.StringIO(write_pgn(game, "Alice", "Bob")))
     assert record is not None and not record.errors
     replayed = record.board()
     assert replayed.fen() == game.fens[0]
@@ -93,15 +95,15 @@ def _check_over(game: g.Game, board: chess.Board, now: int) -> None:
     assert game.result is not None
     assert game.result.reason not in NEVER
     assert game.clock_started_at_ms is None
-    assert g.flag(game, now + 10**9) is None
+    assert clock.flag(game, now + 10**9) is None
     for user in (WHITE, BLACK):
         for text in (*board.legal_moves, chess.Move.from_uci("e2e4")):
             with pytest.raises(errors.NoActiveGame):
-                g.apply_move(game, board, user, text.uci(), now)
+                p.apply_move(game, board, user, text.uci(), now)
         with pytest.raises(errors.NoActiveGame):
-            g.offer_draw(game, user)
+            p.offer_draw(game, user)
         with pytest.raises(errors.NoActiveGame):
-            g.take_back(game, board, user, now)
+            p.take_back(game, board, user, now)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -125,9 +127,9 @@ def test_game_random_legal_games_keep_the_invariants(data: st.DataObject) -> Non
         if action == "move":
             text = data.draw(st.sampled_from(game.legal_moves), label="move")
             with pytest.raises(errors.NotYourTurn):
-                g.apply_move(game, board, player(g.other(turn)), text, now)
+                p.apply_move(game, board, player(g.other(turn)), text, now)
             was_flagged = model.flagged(turn, now)
-            game, played = g.apply_move(game, board, player(turn), text, now)
+            game, played = p.apply_move(game, board, player(turn), text, now)
             if was_flagged:
                 model.flag_fell(turn)
                 assert played is None
@@ -139,19 +141,19 @@ def test_game_random_legal_games_keep_the_invariants(data: st.DataObject) -> Non
                 if game.result is not None and game.result.reason is g.Reason.CHECKMATE:
                     assert game.result.winner == turn
         elif action == "pause":
-            game = g.pause(game, now)
+            game = clock.pause(game, now)
             model.paused(turn, now)
         elif action == "resume":
-            game = g.resume(game, now)
+            game = clock.resume(game, now)
             model.resumed(now)
         elif action == "take_back":
             requester = g.other(turn)
             if game.ply == 0 or game.takebacks_used(requester) >= 2:
                 continue
-            game = g.take_back(game, board, player(requester), now)
+            game = p.take_back(game, board, player(requester), now)
             model.taken_back(requester, now)
         elif action == "flag":
-            flagged = g.flag(game, now)
+            flagged = clock.flag(game, now)
             assert (flagged is not None) == model.flagged(turn, now)
             if flagged is not None:
                 assert flagged.result is not None and flagged.result.reason in ON_TIME
@@ -159,9 +161,9 @@ def test_game_random_legal_games_keep_the_invariants(data: st.DataObject) -> Non
                 game = flagged
                 model.flag_fell(turn)
         elif action == "draw":
-            offered = g.offer_draw(game, player(turn))
+            offered = p.offer_draw(game, player(turn))
             assert offered.draw_offer_by == player(turn)
-            game = g.decline_draw(offered, player(g.other(turn)))
+            game = p.decline_draw(offered, player(g.other(turn)))
         _check_invariants(game, board, model, now)
     event(game.result.reason.value if game.result else "running")
     _check_pgn(game)

@@ -186,10 +186,10 @@ def test_room_game_ending_move_tells_the_move_then_the_end() -> None:
     assert t.room.active_game is None
     assert t.room.status == "active"
     (record,) = t.finished
-    assert record["winner"] == GUEST.user_id
-    assert record["result"] == "checkmate"
-    assert record["white_username"] == "Hostess"
-    assert record["move_list_uci"] == ["f2f3", "e7e5", "g2g4", "d8h4"]
+    assert record.winner_id == GUEST.user_id
+    assert record.reason is g.Reason.CHECKMATE
+    assert record.white_username == "Hostess"
+    assert record.moves == ("f2f3", "e7e5", "g2g4", "d8h4")
 
 
 def test_room_actions_without_a_game_raise_no_active_game() -> None:
@@ -217,8 +217,8 @@ def test_room_draw_offer_then_acceptance() -> None:
     assert offered.room.active_game.draw_offer_by == HOST.user_id
     accepted = r.accept_draw(offered.room, GUEST.user_id, 4_000, TTL)
     assert _types(accepted) == [GameEnded]
-    assert accepted.finished[0]["winner"] == "draw"
-    assert accepted.finished[0]["result"] == "draw_agreed"
+    assert accepted.finished[0].winner_id is None
+    assert accepted.finished[0].reason is g.Reason.DRAW_AGREED
 
 
 def test_room_check_flag_ends_the_game_with_no_move() -> None:
@@ -229,9 +229,9 @@ def test_room_check_flag_ends_the_game_with_no_move() -> None:
     t = r.check_flag(room, 12_000)
     assert t is not None
     assert _types(t) == [GameEnded]
-    assert t.finished[0]["result"] == "timeout"
-    assert t.finished[0]["winner"] == HOST.user_id
-    assert t.finished[0]["time_black_remaining"] == 0
+    assert t.finished[0].reason is g.Reason.TIMEOUT
+    assert t.finished[0].winner_id == HOST.user_id
+    assert t.finished[0].time_black_ms == 0
     assert r.next_deadline_ms(t.room) is None
 
 
@@ -243,8 +243,8 @@ def test_room_expire_ends_the_game_as_room_expired_and_closes() -> None:
     assert t is not None
     assert _types(t) == [GameEnded, RoomSnapshot, RoomClosed]
     assert t.room.status == "teardown"
-    assert t.finished[0]["result"] == "room_expired"
-    assert t.finished[0]["winner"] == "draw"
+    assert t.finished[0].reason is g.Reason.ROOM_EXPIRED
+    assert t.finished[0].winner_id is None
 
 
 def test_room_expire_after_a_missed_flag_records_the_timeout() -> None:
@@ -252,8 +252,8 @@ def test_room_expire_after_a_missed_flag_records_the_timeout() -> None:
     room = _play(room, board, ["e2e4", "e7e5"])
     t = r.expire(room, room.expires_at_ms)
     assert t is not None
-    assert t.finished[0]["result"] == "timeout"
-    assert t.finished[0]["winner"] == GUEST.user_id
+    assert t.finished[0].reason is g.Reason.TIMEOUT
+    assert t.finished[0].winner_id == GUEST.user_id
 
 
 def test_room_activity_slides_the_expiry() -> None:
@@ -359,8 +359,8 @@ def test_room_expire_grace_forfeits_the_running_game_and_closes() -> None:
     assert t.room.status == "teardown"
     assert t.room.active_game is None
     assert t.room.grace == ()
-    assert t.finished[0]["winner"] == HOST.user_id
-    assert t.finished[0]["result"] == "forfeit_disconnect"
+    assert t.finished[0].winner_id == HOST.user_id
+    assert t.finished[0].reason is g.Reason.FORFEIT_DISCONNECT
     with pytest.raises(errors.RoomTerminated):
         r.join(t.room, GUEST, "conn-guest-2", 10_000 + GRACE, TTL)
     assert r.expire_grace(t.room, 10**9) is None
@@ -373,9 +373,9 @@ def test_room_expire_grace_before_two_plies_aborts() -> None:
     assert dropped is not None
     t = r.expire_grace(dropped.room, 2_000 + GRACE)
     assert t is not None
-    assert t.finished[0]["result"] == "aborted"
-    assert t.finished[0]["winner"] == "draw"
-    assert t.finished[0]["outcome"] == "*"
+    assert t.finished[0].reason is g.Reason.ABORTED
+    assert t.finished[0].winner_id is None
+    assert t.finished[0].outcome == "*"
 
 
 def test_room_drop_after_the_flag_fell_ends_the_game_on_time_first() -> None:
@@ -384,8 +384,8 @@ def test_room_drop_after_the_flag_fell_ends_the_game_on_time_first() -> None:
     t = r.drop(room, GUEST.user_id, "conn-guest", 20_000, GRACE)
     assert t is not None
     assert _types(t) == [ParticipantLeft, GameEnded, RoomSnapshot, ReconnectState]
-    assert t.finished[0]["result"] == "timeout"
-    assert t.finished[0]["winner"] == HOST.user_id
+    assert t.finished[0].reason is g.Reason.TIMEOUT
+    assert t.finished[0].winner_id == HOST.user_id
 
 
 def test_room_both_dropped_the_game_resumes_only_when_both_are_back() -> None:

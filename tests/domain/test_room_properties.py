@@ -53,8 +53,8 @@ def _check(room: r.Room, before: r.Room, t: r.Transition, now: int) -> None:
     assert len(ended) == len(t.finished) == len(room.games_played) - len(before.games_played)
     for ending, record in zip(ended, t.finished, strict=True):
         assert ending.game.result is not None
-        assert record["game_id"] == ending.game.game_id == room.games_played[-1].game_id
-        assert record["result"] not in ("fivefold_repetition", "seventyfive_moves")
+        assert record.game_id == ending.game.game_id == room.games_played[-1].game_id
+        assert record.reason not in (g.Reason.FIVEFOLD_REPETITION, g.Reason.SEVENTYFIVE_MOVES)
     paused = [e for e in t.events if isinstance(e, ReconnectState) and e.status == "paused"]
     assert len(paused) == len(set(room.grace) - set(before.grace))
 

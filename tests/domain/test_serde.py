@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chesschat.domain import clock
 from chesschat.domain import game as g
+from chesschat.domain import play as p
 from chesschat.domain import room as r
 from chesschat.domain.serde import game_from_dict, game_to_dict, room_from_dict, room_to_dict
 from tests.domain.support import settings as game_settings
@@ -102,14 +104,14 @@ def test_serde_restored_game_plays_on_as_before() -> None:
     assert game.settings.time_control == "?"
     board = g.board_of(game)
     assert board.fen() == game.fen
-    moved, played = g.apply_move(game, board, game.player_to_move, "a7a6", 25_000)
+    moved, played = p.apply_move(game, board, game.player_to_move, "a7a6", 25_000)
     assert played is not None and played.san == "a6"
     assert moved.draw_offer_by is None
 
 
 def test_serde_finished_game_keeps_its_result() -> None:
     game = g.new_game("game-9", "user-w", "user-b", game_settings(60_000), 0)
-    ended = g.resign(game, "user-w", 5_000)
+    ended = p.resign(game, "user-w", 5_000)
     restored = game_from_dict(json.loads(json.dumps(game_to_dict(ended))))
     assert restored == ended
     assert restored.result == g.Result(g.Reason.RESIGN, "black")
@@ -130,9 +132,9 @@ def test_serde_random_games_round_trip(plies: list[int], gaps: list[int], pause:
         if game.result is not None:
             break
         now += gap
-        game, _ = g.apply_move(game, board, game.player_to_move, game.legal_moves[pick % len(game.legal_moves)], now)
+        game, _ = p.apply_move(game, board, game.player_to_move, game.legal_moves[pick % len(game.legal_moves)], now)
     if pause:
-        game = g.pause(game, now)
+        game = clock.pause(game, now)
     room = replace(_active(), active_game=game if game.result is None else None)
     assert _through_json(room) == room
     assert game_from_dict(json.loads(json.dumps(game_to_dict(game)))) == game

@@ -14,12 +14,22 @@ import pytest
 import redis.asyncio as aioredis
 
 from chesschat.adapters.records.dynamodb import DynamoRecords, item_of
+from chesschat.adapters.records.mapping import game_to_item
 from chesschat.adapters.redis_live import FinalizationQueue
 from chesschat.services.records import RecordStore
 from chesschat.settings import Settings
 from chesschat.workers.finalizer import Finalizer, backoff
 from tests.records.conftest import MotoServer, eventually, outage
-from tests.records.games import START_MS, Ending, enqueue, expected_stats, finished_game, job_of, stats_of
+from tests.records.games import (
+    START_MS,
+    Ending,
+    enqueue,
+    expected_stats,
+    finished_game,
+    job_lacking,
+    job_of,
+    stats_of,
+)
 
 StartFinalizer = Callable[..., Awaitable[Finalizer]]
 
@@ -61,8 +71,8 @@ async def test_finalizer_records_a_finished_game_and_both_players_stats(
     record = finished_game(white, black, "black_wins")
     worker = await finalizers()
     enqueue(settings.redis_url or "", [job_of(record)])
-    await eventually(lambda: store.game(record["game_id"]), what="the game record")
-    assert store.game(record["game_id"]) == record
+    await eventually(lambda: store.game(record.game_id), what="the game record")
+    assert store.game(record.game_id) == record
     assert stats_of(store, black) == {"wins": 1, "total_games": 1}
     assert stats_of(store, white) == {"losses": 1, "total_games": 1}
     await eventually(lambda: worker.metrics.value("GamePersistSucceeded") == 1, what="the success metric")  # type: ignore[attr-defined]
@@ -79,7 +89,7 @@ async def test_finalizer_same_job_delivered_twice_lands_once(
     enqueue(settings.redis_url or "", [job, job])
     await eventually(lambda: worker.metrics.value("GamePersistSucceeded") == 2, what="both deliveries")  # type: ignore[attr-defined]
     assert stats_of(store, white) == stats_of(store, black) == {"draws": 1, "total_games": 1}
-    assert [g["game_id"] for g in store.history(white, 10, None)] == [record["game_id"]]
+    assert [g.game_id for g in store.history(white, 10, None)] == [record.game_id]
     assert await queue_state(settings) == (0, 0, [])
 
 
@@ -88,17 +98,16 @@ async def test_finalizer_parks_unreadable_jobs_and_keeps_recording(
 ) -> None:
     white, black = players(store)
     good = finished_game(white, black, "white_wins")
-    incomplete = dict(finished_game(white, black, "white_wins"))
-    del incomplete["winner"]
+    incomplete = finished_game(white, black, "white_wins")
     await finalizers(finalizer_concurrency=1)
-    enqueue(settings.redis_url or "", [b"{not json", job_of(incomplete), job_of(good)])
-    await eventually(lambda: store.game(good["game_id"]), what="the good game")
+    enqueue(settings.redis_url or "", [b"{not json", job_lacking(incomplete, "winner"), job_of(good)])
+    await eventually(lambda: store.game(good.game_id), what="the good game")
     _, _, dead = await eventually(lambda: _dead_count(settings, 2), what="two dead letters")
     errors = sorted(str(entry["error"]) for entry in dead)
     assert errors[0].startswith("malformed job: gameRecord.winner")
     assert errors[1].startswith("malformed job: not JSON")
     assert {entry["attempts"] for entry in dead} == {0}
-    assert store.game(incomplete["game_id"]) is None
+    assert store.game(incomplete.game_id) is None
     assert stats_of(store, white) == {"wins": 1, "total_games": 1}
 
 
@@ -117,12 +126,12 @@ async def test_finalizer_dead_letters_after_five_refusals_then_requeue_lands(
     enqueue(settings.redis_url or "", [job_of(record)])
     _, _, dead = await eventually(lambda: _dead_count(settings, 1), what="the dead letter")
     entry = dead[0]
-    assert entry["id"] == record["game_id"] and entry["attempts"] == 5
+    assert entry["id"] == record.game_id and entry["attempts"] == 5
     assert "UnknownPlayer" in str(entry["error"]) and late in str(entry["error"])
-    assert orjson.loads(str(entry["job"]))["gameRecord"] == record
+    assert orjson.loads(str(entry["job"]))["gameRecord"] == game_to_item(record)
     metrics = worker.metrics
     assert metrics.value("GamePersistRetried") == 4 and metrics.value("GamePersistFailed") == 1  # type: ignore[attr-defined]
-    assert store.game(record["game_id"]) is None and stats_of(store, white) == {}
+    assert store.game(record.game_id) is None and stats_of(store, white) == {}
 
     add_account_row(store, late)
     process = await asyncio.create_subprocess_exec(
@@ -131,13 +140,13 @@ async def test_finalizer_dead_letters_after_five_refusals_then_requeue_lands(
         "chesschat.cli.main",
         "deadletter",
         "requeue",
-        record["game_id"],
+        record.game_id,
         env=settings_env(settings),
         stdout=asyncio.subprocess.PIPE,
     )
     out, _ = await process.communicate()
     assert process.returncode == 0 and b"requeued 1 job(s)" in out
-    await eventually(lambda: store.game(record["game_id"]), what="the requeued game")
+    await eventually(lambda: store.game(record.game_id), what="the requeued game")
     assert stats_of(store, white) == {"wins": 1, "total_games": 1}
     assert stats_of(store, late) == {"losses": 1, "total_games": 1}
     assert await queue_state(settings) == (0, 0, [])
@@ -158,7 +167,7 @@ async def test_finalizer_waits_out_a_store_outage_and_then_lands_everything(
         assert queued + held == len(records) and dead == []
         assert metrics.value("GamePersistSucceeded") == 0  # type: ignore[attr-defined]
     await eventually(lambda: metrics.value("GamePersistSucceeded") == len(records), what="all games")  # type: ignore[attr-defined]
-    assert all(store.game(r["game_id"]) == r for r in records)
+    assert all(store.game(r.game_id) == r for r in records)
     expected = expected_stats(records)
     assert {p: stats_of(store, p) for p in people} == expected
     assert await queue_state(settings) == (0, 0, [])
@@ -194,7 +203,7 @@ async def test_finalizer_job_of_a_killed_worker_lands_exactly_once(
             await process.wait()
         assert await queue_state(settings) == (0, 1, [])
     await finalizers()
-    await eventually(lambda: store.game(record["game_id"]), what="the game of the killed worker")
+    await eventually(lambda: store.game(record.game_id), what="the game of the killed worker")
     await eventually(lambda: _settled(settings), what="the queue to settle")
     assert stats_of(store, black) == {"wins": 1, "total_games": 1}
     assert stats_of(store, white) == {"losses": 1, "total_games": 1}
@@ -238,8 +247,8 @@ async def test_finalizer_300_concurrent_games_with_3_worker_processes_land_exact
             worker.terminate()
         codes = [await worker.wait() for worker in workers]
     assert codes == [0, 0, 0]
-    stored = {g["game_id"] for p in people for g in store.history(p, 1000, None)}
-    assert stored == {r["game_id"] for r in records}
+    stored = {g.game_id for p in people for g in store.history(p, 1000, None)}
+    assert stored == {r.game_id for r in records}
     assert {p: stats_of(store, p) for p in people} == expected_stats(records)
     totals = [store.user(p) for p in people]
     assert sum(a.wins for a in totals if a) == sum(a.losses for a in totals if a) == 150
@@ -311,7 +320,7 @@ async def test_finalizer_worker_killed_after_writing_but_before_acknowledging_co
         enqueue(settings.redis_url or "", [job_of(record)])
         await eventually(lambda: _taken(settings), what="the job to be taken")
         link.cut()  # from now on the worker can write the game but not acknowledge it
-    await eventually(lambda: store.game(record["game_id"]), what="the write")
+    await eventually(lambda: store.game(record.game_id), what="the write")
     assert await queue_state(settings) == (0, 1, [])
     worker.kill()
     await worker.wait()

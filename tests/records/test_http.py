@@ -10,11 +10,14 @@ from typing import Any
 
 import chess.pgn
 import httpx
+import orjson
 import pytest
 
 from chesschat.adapters.records.dynamodb import DynamoRecords
+from chesschat.adapters.records.mapping import decode_job
+from chesschat.web.records_http import GameOut
 from tests.records.conftest import STORES, eventually
-from tests.records.games import finished_game
+from tests.records.games import OLD_JOBS, finished_game
 from tests.records.moto import MotoServer
 from tests.server.rooms import open_room, start
 from tests.support import Client, ServerThread, play, signup
@@ -106,10 +109,18 @@ async def test_http_history_pages_with_an_opaque_cursor(server: ServerThread) ->
         cursor = body["nextCursor"]
         if cursor is None:
             break
-    assert seen == [g["game_id"] for g in reversed(games)]
+    assert seen == [g.game_id for g in reversed(games)]
     stranger_view = get(server, "/api/history", other["token"], limit=100).json()
     assert len(stranger_view["games"]) == 3  # the opponent sees them too
     bad = get(server, "/api/history", me["token"], cursor="not-a-cursor")
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "INVALID_PAYLOAD"
-    other_game = get(server, f"/api/games/{games[0]['game_id']}", signup(server.base_url)["token"])
+    other_game = get(server, f"/api/games/{games[0].game_id}", signup(server.base_url)["token"])
     assert other_game.status_code == 404
+
+
+@pytest.mark.parametrize("raw", OLD_JOBS)
+def test_http_game_is_the_record_the_original_attribute_names_and_formats(raw: bytes) -> None:
+    record = orjson.loads(raw)["gameRecord"]
+    shown = GameOut.of(decode_job(raw))
+    # Bytes, not dict equality: 298.0 must not become 298, nor the keys change order.
+    assert orjson.dumps(shown.model_dump(mode="json")) == orjson.dumps(record)

@@ -66,7 +66,7 @@ def test_deadletter_list_requeue_and_drop(
     games = [finished_game("w", "b", "draw", seed=i) for i in range(3)]
     for game in games:
         client.lpush(FINALIZATION_DEADLETTER, dead_letter_entry(job_of(game), "UnknownPlayer: b", 5, "w1"))
-    first, second, third = (g["game_id"] for g in games)
+    first, second, third = (g.game_id for g in games)
 
     assert main(["deadletter", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()

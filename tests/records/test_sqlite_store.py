@@ -28,7 +28,7 @@ def test_sqlite_store_upgrades_an_accounts_only_file_and_keeps_its_users(tmp_pat
     assert store.record_game(record, stat_changes(record)) is True
     store.close()
     reopened = SQLiteRecords(path)
-    assert reopened.game(record["game_id"]) == record
+    assert reopened.game(record.game_id) == record
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -9,12 +9,12 @@ import chess.pgn
 import pytest
 
 from chesschat.services.records import (
-    Cursor,
     Records,
     RecordStore,
     StatChange,
     UnknownPlayer,
     UsernameTaken,
+    cursor_of,
     stat_changes,
 )
 from tests.records.games import START_MS, expected_stats, finished_game, stats_of
@@ -53,7 +53,7 @@ def test_store_puts_a_game_and_reads_it_back_whole(store: RecordStore) -> None:
     white, black = two_players(store)
     record = finished_game(white, black, "white_wins", plies=12)
     assert store.record_game(record, stat_changes(record)) is True
-    assert store.game(record["game_id"]) == record
+    assert store.game(record.game_id) == record
     assert store.game("no-such-game") is None
 
 
@@ -65,7 +65,7 @@ def test_store_counts_each_ending_in_both_players_stats(store: RecordStore, endi
     expected = expected_stats([record])
     assert stats_of(store, white) == expected[white]
     assert stats_of(store, black) == expected[black]
-    assert store.game(record["game_id"]) is not None  # aborted games are kept too
+    assert store.game(record.game_id) is not None  # aborted games are kept too
 
 
 def test_store_replay_changes_nothing_and_reports_it(store: RecordStore) -> None:
@@ -82,12 +82,12 @@ def test_store_failed_counter_update_leaves_no_game_and_no_stats(store: RecordSt
     record = finished_game(white, "no-such-user", "white_wins")
     with pytest.raises(UnknownPlayer):
         store.record_game(record, stat_changes(record))
-    assert store.game(record["game_id"]) is None
+    assert store.game(record.game_id) is None
     assert stats_of(store, white) == {}
     # A change to one real player alone is all or nothing too.
     with pytest.raises(UnknownPlayer):
         store.record_game(record, [StatChange(white, wins=1), StatChange("ghost", losses=1)])
-    assert store.game(record["game_id"]) is None
+    assert store.game(record.game_id) is None
     assert stats_of(store, white) == {}
 
 
@@ -99,9 +99,9 @@ def test_store_history_is_newest_first_across_both_colours(store: RecordStore) -
     ]
     for record in records:
         store.record_game(record, stat_changes(record))
-    newest_first = [r["game_id"] for r in reversed(records)]
-    assert [g["game_id"] for g in store.history(me, 50, None)] == newest_first
-    assert [g["game_id"] for g in store.history(other, 50, None)] == newest_first
+    newest_first = [r.game_id for r in reversed(records)]
+    assert [g.game_id for g in store.history(me, 50, None)] == newest_first
+    assert [g.game_id for g in store.history(other, 50, None)] == newest_first
     assert store.history("someone-else", 50, None) == []
 
 
@@ -117,14 +117,14 @@ async def test_store_history_pages_are_stable_when_games_land_between_pages(stor
     assert cursor is not None and len(page) == 3
     newer = finished_game(me, other, "draw", started_ms=START_MS + 99 * 60_000)
     await records.finalize(newer)  # lands while the user reads page one
-    seen = [g["game_id"] for g in page]
+    seen = [g.game_id for g in page]
     while cursor is not None:
         page, cursor = await records.history(me, cursor, limit=3)
-        seen += [g["game_id"] for g in page]
-    everything = sorted([*older, *tied], key=lambda r: (r["ended_at"], r["game_id"]), reverse=True)
-    assert seen == [r["game_id"] for r in everything]
+        seen += [g.game_id for g in page]
+    everything = sorted([*older, *tied], key=lambda r: (r.ended_at_ms, r.game_id), reverse=True)
+    assert seen == [r.game_id for r in everything]
     first, _ = await records.history(me, limit=3)
-    assert first[0]["game_id"] == newer["game_id"]
+    assert first[0].game_id == newer.game_id
 
 
 def test_store_history_reads_from_a_cursor_exclusively(store: RecordStore) -> None:
@@ -133,8 +133,8 @@ def test_store_history_reads_from_a_cursor_exclusively(store: RecordStore) -> No
     for record in records:
         store.record_game(record, stat_changes(record))
     middle = records[1]
-    after = store.history(me, 10, Cursor(middle["ended_at"], middle["game_id"]))
-    assert [g["game_id"] for g in after] == [records[0]["game_id"]]
+    after = store.history(me, 10, cursor_of(middle))
+    assert [g.game_id for g in after] == [records[0].game_id]
 
 
 def test_store_answers_ping(store: RecordStore) -> None:
@@ -146,10 +146,10 @@ def test_store_pgn_of_a_stored_game_replays_to_its_final_position(store: RecordS
     white, black = two_players(store)
     record = finished_game(white, black, "black_wins", plies=60, seed=seed)
     store.record_game(record, stat_changes(record))
-    stored = store.game(record["game_id"])
+    stored = store.game(record.game_id)
     assert stored is not None
-    parsed = chess.pgn.read_game(io.StringIO(stored["pgn_notation"]))
+    parsed = chess.pgn.read_game(io.StringIO(stored.pgn))
     assert parsed is not None and not parsed.errors
-    assert [m.uci() for m in parsed.mainline_moves()] == stored["move_list_uci"]
-    assert parsed.end().board().fen() == stored["fen_history"][-1]
-    assert parsed.headers["Result"] == stored["outcome"]
+    assert [m.uci() for m in parsed.mainline_moves()] == list(stored.moves)
+    assert parsed.end().board().fen() == stored.fens[-1]
+    assert parsed.headers["Result"] == stored.outcome

@@ -19,6 +19,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import WatchError
 
 from chesschat.adapters import aws
+from chesschat.adapters.records.mapping import encode_job
 from chesschat.services.ports import Deadline, RoomGone, Write
 from chesschat.settings import Settings
 
@@ -148,7 +149,7 @@ class RedisLive:
             "" if write.clock_at_s is None else write.clock_at_s,
             room_channel(code),
             write.message,
-            *write.jobs,
+            *(encode_job(game, write.now_ms) for game in write.finished),
         ]
         keys = [room_key(code), ROOM_EXPIRIES, RECONNECT_DEADLINES, CLOCK_DEADLINES, FINALIZATION_QUEUE]
         reply = await self._cas(keys=keys, args=args)

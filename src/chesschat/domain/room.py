@@ -13,12 +13,12 @@ to tell the players, and the finished games to record — or raises a
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import chess
 
-from chesschat.domain import errors
+from chesschat.domain import clock, errors, play
 from chesschat.domain import game as g
 from chesschat.domain.events import (
     DrawOfferState,
@@ -34,6 +34,8 @@ from chesschat.domain.events import (
     TakebackApplied,
     VideoReady,
 )
+from chesschat.domain.finished import FinishedGame
+from chesschat.domain.pgn import write_pgn
 
 RoomStatus = Literal["waiting", "active", "teardown", "terminal"]
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -125,8 +127,8 @@ class Room:
 class Transition:
     room: Room
     events: tuple[Event, ...] = ()
-    finished: tuple[dict[str, Any], ...] = field(default=())
-    """Records of games that ended in this transition, to be stored forever."""
+    finished: tuple[FinishedGame, ...] = ()
+    """Games that ended in this transition, to be stored forever."""
 
 
 def _touch(room: Room, now_ms: int, ttl_ms: int) -> Room:
@@ -194,7 +196,7 @@ def join(room: Room, player: Player, connection_id: str, now_ms: int, ttl_ms: in
         room = _without_grace(room, player.user_id)
         room = replace(room, reconnect_version=room.reconnect_version + 1)
         if room.active_game is not None and not room.grace:
-            room = replace(room, active_game=g.resume(room.active_game, now_ms))
+            room = replace(room, active_game=clock.resume(room.active_game, now_ms))
         events.append(ReconnectState("restored", player.user_id, None))
     if room.status == "active":
         events.append(VideoReady(None if deadline is not None else player.user_id))
@@ -217,10 +219,10 @@ def drop(room: Room, user_id: str, connection_id: str, now_ms: int, grace_ms: in
 
 
 def _start_grace(room: Room, user_id: str, now_ms: int, grace_ms: int) -> Transition:
-    finished: tuple[dict[str, Any], ...] = ()
+    finished: tuple[FinishedGame, ...] = ()
     events: list[Event] = [ParticipantLeft(user_id)]
     if room.active_game is not None:
-        flagged = g.flag(room.active_game, now_ms)
+        flagged = clock.flag(room.active_game, now_ms)
         if flagged is not None:
             room, ended_events, finished = _finish(room, flagged)
             events.extend(ended_events)
@@ -231,7 +233,7 @@ def _start_grace(room: Room, user_id: str, now_ms: int, grace_ms: int) -> Transi
         reconnect_version=room.reconnect_version + 1,
     )
     if room.active_game is not None:
-        room = replace(room, active_game=g.pause(room.active_game, now_ms))
+        room = replace(room, active_game=clock.pause(room.active_game, now_ms))
     events.extend([RoomSnapshot(), ReconnectState("paused", user_id, deadline)])
     return Transition(room, tuple(events), finished)
 
@@ -253,23 +255,23 @@ def leave(room: Room, user_id: str, now_ms: int, grace_ms: int) -> Transition:
     return _close(room, "left", (ParticipantLeft(user_id),), ())
 
 
-def _close(room: Room, reason: str, events: tuple[Event, ...], finished: tuple[dict[str, Any], ...]) -> Transition:
+def _close(room: Room, reason: str, events: tuple[Event, ...], finished: tuple[FinishedGame, ...]) -> Transition:
     room = replace(room, status="teardown", closed_reason=reason, grace=())
     return Transition(room, (*events, RoomSnapshot(), RoomClosed(reason)), finished)
 
 
-def _finish(room: Room, ended: g.Game) -> tuple[Room, tuple[Event, ...], tuple[dict[str, Any], ...]]:
-    """Move an ended game out of the room: its record is queued, the players are told."""
+def _finish(room: Room, ended: g.Game) -> tuple[Room, tuple[Event, ...], tuple[FinishedGame, ...]]:
+    """Move an ended game out of the room: it is queued to be recorded, the players are told."""
     assert ended.result is not None and ended.ended_at_ms is not None
     names = room.names()
-    pgn_text = g.pgn(ended, names.get(ended.white_id, "White"), names.get(ended.black_id, "Black"))
-    record = g.to_record(ended, room.code, pgn_text, names)
+    pgn_text = write_pgn(ended, names.get(ended.white_id, "White"), names.get(ended.black_id, "Black"))
+    finished = FinishedGame.from_game(ended, room.code, pgn_text, names)
     summary = GameSummary(
         ended.game_id,
         ended.white_id,
         ended.black_id,
-        record["winner"],
-        record["result"],
+        finished.winner_id or "draw",
+        finished.reason.value,
         ended.ended_at_ms,
     )
     room = replace(
@@ -278,7 +280,7 @@ def _finish(room: Room, ended: g.Game) -> tuple[Room, tuple[Event, ...], tuple[d
         games_played=(*room.games_played, summary),
         reconnect_version=room.reconnect_version + 1,
     )
-    return room, (GameEnded(ended, pgn_text),), (record,)
+    return room, (GameEnded(ended, pgn_text),), (finished,)
 
 
 def _require_seat(room: Room, user_id: str) -> None:
@@ -349,47 +351,47 @@ def _after_game_change(room: Room, updated: g.Game, events: list[Event], now_ms:
 
 def move(room: Room, board: chess.Board, user_id: str, text: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    updated, played = g.apply_move(game, board, user_id, text, now_ms)
+    updated, played = play.apply_move(game, board, user_id, text, now_ms)
     events: list[Event] = [] if played is None else [MoveMade(updated, played)]
     return _after_game_change(room, updated, events, now_ms, ttl_ms)
 
 
 def resign(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    return _after_game_change(room, g.resign(game, user_id, now_ms), [], now_ms, ttl_ms)
+    return _after_game_change(room, play.resign(game, user_id, now_ms), [], now_ms, ttl_ms)
 
 
 def abort(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    return _after_game_change(room, g.abort(game, user_id, now_ms), [], now_ms, ttl_ms)
+    return _after_game_change(room, play.abort(game, user_id, now_ms), [], now_ms, ttl_ms)
 
 
 def offer_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    return _after_game_change(room, g.offer_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
+    return _after_game_change(room, play.offer_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
 
 
 def accept_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    return _after_game_change(room, g.accept_draw(game, user_id, now_ms), [], now_ms, ttl_ms)
+    return _after_game_change(room, play.accept_draw(game, user_id, now_ms), [], now_ms, ttl_ms)
 
 
 def decline_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    return _after_game_change(room, g.decline_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
+    return _after_game_change(room, play.decline_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
 
 
 def cancel_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    return _after_game_change(room, g.cancel_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
+    return _after_game_change(room, play.cancel_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
 
 
 def take_back(room: Room, board: chess.Board, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    flagged = g.flag(game, now_ms)
+    flagged = clock.flag(game, now_ms)
     if flagged is not None:  # too late: the game already ended on time
         return _after_game_change(room, flagged, [], now_ms, ttl_ms)
-    updated = g.take_back(game, board, user_id, now_ms)
+    updated = play.take_back(game, board, user_id, now_ms)
     return _after_game_change(room, updated, [TakebackApplied(user_id)], now_ms, ttl_ms)
 
 
@@ -397,7 +399,7 @@ def check_flag(room: Room, now_ms: int) -> Transition | None:
     """End the running game on time if the side to move has run out (no move needed)."""
     if room.active_game is None or room.status in CLOSED:
         return None
-    flagged = g.flag(room.active_game, now_ms)
+    flagged = clock.flag(room.active_game, now_ms)
     if flagged is None:
         return None
     room, events, finished = _finish(room, flagged)
@@ -413,9 +415,9 @@ def expire_grace(room: Room, now_ms: int) -> Transition | None:
     if not late:
         return None
     events: tuple[Event, ...] = ()
-    finished: tuple[dict[str, Any], ...] = ()
+    finished: tuple[FinishedGame, ...] = ()
     if room.active_game is not None:
-        ended = g.forfeit(room.active_game, late[0], now_ms)
+        ended = play.forfeit(room.active_game, late[0], now_ms)
         room, events, finished = _finish(room, ended)
     return _close(room, "reconnect_expired", events, finished)
 
@@ -425,9 +427,9 @@ def expire(room: Room, now_ms: int) -> Transition | None:
     if room.status in CLOSED or now_ms < room.expires_at_ms:
         return None
     events: tuple[Event, ...] = ()
-    finished: tuple[dict[str, Any], ...] = ()
+    finished: tuple[FinishedGame, ...] = ()
     if room.active_game is not None:
-        ended = g.flag(room.active_game, now_ms) or g.expire(room.active_game, now_ms)
+        ended = clock.flag(room.active_game, now_ms) or play.expire(room.active_game, now_ms)
         room, events, finished = _finish(room, ended)
     return _close(room, "expired", events, finished)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from chesschat.domain.finished import FinishedGame
 from chesschat.domain.room import Room
 from chesschat.protocol.outbound import VideoReady
 
@@ -59,7 +60,9 @@ class Write:
     expires_at_s: float
     reconnect_at_s: float | None
     clock_at_s: float | None
-    jobs: Sequence[bytes] = ()
+    now_ms: int
+    finished: Sequence[FinishedGame] = ()
+    """Games that ended in this update, queued to be recorded with it."""
     message: str = ""
 
 

@@ -14,28 +14,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import orjson
 
-ABORTED = "aborted"
-DRAW = "draw"
+from chesschat.domain.finished import FinishedGame
+
 HISTORY_PAGE = 20
 MAX_HISTORY_PAGE = 100
-
-REQUIRED_TEXT = (
-    "game_id",
-    "white_player_id",
-    "black_player_id",
-    "winner",
-    "result",
-    "started_at",
-    "ended_at",
-    "pgn_notation",
-)
-REQUIRED_LISTS = ("move_list_uci", "move_list_san", "fen_history")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +54,19 @@ class StatChange:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Cursor:
-    """A position in a player's history: strictly older games come after it."""
+    """A position in a player's history: strictly older games come after it.
+
+    ``ended_at`` is the stores' text of the time (:func:`utc_text`), the key they order by.
+    """
 
     ended_at: str
     game_id: str
+
+
+def utc_text(ms: int) -> str:
+    """A time as the stores keep it: ISO 8601 in UTC to the millisecond, which sorts as
+    it reads (``2023-11-14T22:13:20.000+00:00``)."""
+    return dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC).isoformat(timespec="milliseconds")
 
 
 class UsernameTaken(Exception):
@@ -117,7 +115,7 @@ class RecordStore(Protocol):
 
     def drop_session(self, token_hash: str) -> None: ...
 
-    def record_game(self, record: Mapping[str, Any], changes: Sequence[StatChange]) -> bool:
+    def record_game(self, game: FinishedGame, changes: Sequence[StatChange]) -> bool:
         """Store the game and apply ``changes`` in one transaction. Returns ``False`` (and
         changes nothing) if the game is already stored.
 
@@ -125,9 +123,9 @@ class RecordStore(Protocol):
         """
         ...
 
-    def game(self, game_id: str) -> dict[str, Any] | None: ...
+    def game(self, game_id: str) -> FinishedGame | None: ...
 
-    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[dict[str, Any]]:
+    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[FinishedGame]:
         """Up to ``limit`` games the user played as either colour, newest first, all
         strictly older than ``before`` (ordered by ``ended_at`` then ``game_id``)."""
         ...
@@ -137,53 +135,13 @@ class RecordStore(Protocol):
     def close(self) -> None: ...
 
 
-def stat_changes(record: Mapping[str, Any]) -> list[StatChange]:
+def stat_changes(game: FinishedGame) -> list[StatChange]:
     """The counters a finished game moves: none for an aborted game."""
-    if record["result"] == ABORTED:
+    if not game.counts:
         return []
-    white, black, winner = record["white_player_id"], record["black_player_id"], record["winner"]
-    if winner == DRAW:
-        return [StatChange(white, draws=1), StatChange(black, draws=1)]
-    loser = black if winner == white else white
-    return [StatChange(winner, wins=1), StatChange(loser, losses=1)]
-
-
-def validate_record(record: object) -> dict[str, Any]:
-    """The game record of a job, checked enough that storing it cannot corrupt stats.
-
-    :raises MalformedJob: with what is wrong.
-    """
-    if not isinstance(record, dict):
-        raise MalformedJob("gameRecord is not an object")
-    for name in REQUIRED_TEXT:
-        if not isinstance(record.get(name), str) or not record[name]:
-            raise MalformedJob(f"gameRecord.{name} is missing or not a string")
-    for name in REQUIRED_LISTS:
-        if not isinstance(record.get(name), list):
-            raise MalformedJob(f"gameRecord.{name} is missing or not a list")
-    players = (record["white_player_id"], record["black_player_id"])
-    if players[0] == players[1]:
-        raise MalformedJob("white and black are the same player")
-    if record["winner"] not in (*players, DRAW):
-        raise MalformedJob("gameRecord.winner is neither player nor 'draw'")
-    return record
-
-
-def parse_job(raw: bytes) -> dict[str, Any]:
-    """The game record carried by a raw finalization job.
-
-    :raises MalformedJob: the job is not JSON, or its record is incomplete.
-    """
-    try:
-        job = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise MalformedJob(f"not JSON: {exc}") from None
-    if not isinstance(job, dict):
-        raise MalformedJob("job is not an object")
-    record = validate_record(job.get("gameRecord"))
-    if job.get("gameId", record["game_id"]) != record["game_id"]:
-        raise MalformedJob("gameId does not match gameRecord.game_id")
-    return record
+    if game.winner_id is None or game.loser_id is None:
+        return [StatChange(game.white_id, draws=1), StatChange(game.black_id, draws=1)]
+    return [StatChange(game.winner_id, wins=1), StatChange(game.loser_id, losses=1)]
 
 
 def encode_cursor(cursor: Cursor) -> str:
@@ -201,8 +159,8 @@ def decode_cursor(text: str) -> Cursor:
     return Cursor(ended_at, game_id)
 
 
-def cursor_of(record: Mapping[str, Any]) -> Cursor:
-    return Cursor(record["ended_at"], record["game_id"])
+def cursor_of(game: FinishedGame) -> Cursor:
+    return Cursor(utc_text(game.ended_at_ms), game.game_id)
 
 
 class Records:
@@ -211,13 +169,13 @@ class Records:
     def __init__(self, store: RecordStore) -> None:
         self.store = store
 
-    async def finalize(self, record: dict[str, Any]) -> bool:
+    async def finalize(self, game: FinishedGame) -> bool:
         """Record a finished game once. Returns ``False`` for a replay (already stored)."""
-        return await asyncio.to_thread(self.store.record_game, record, stat_changes(record))
+        return await asyncio.to_thread(self.store.record_game, game, stat_changes(game))
 
     async def history(
         self, user_id: str, cursor: str | None = None, limit: int = HISTORY_PAGE
-    ) -> tuple[list[dict[str, Any]], str | None]:
+    ) -> tuple[list[FinishedGame], str | None]:
         """A page of the user's games, newest first, and the cursor of the next page.
 
         :raises BadCursor: ``cursor`` was not issued by :meth:`history`.
@@ -229,9 +187,9 @@ class Records:
             return games, None
         return games[:limit], encode_cursor(cursor_of(games[limit - 1]))
 
-    async def game(self, user_id: str, game_id: str) -> dict[str, Any]:
+    async def game(self, user_id: str, game_id: str) -> FinishedGame:
         """:raises GameNotFound: no such game, or ``user_id`` did not play in it."""
-        record = await asyncio.to_thread(self.store.game, game_id)
-        if record is None or user_id not in (record["white_player_id"], record["black_player_id"]):
+        game = await asyncio.to_thread(self.store.game, game_id)
+        if game is None or not game.played_by(user_id):
             raise GameNotFound(game_id)
-        return record
+        return game

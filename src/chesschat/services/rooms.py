@@ -111,7 +111,6 @@ class RoomService:
         closing = room.status in rules.CLOSED
         earliest = room.earliest_grace()
         deadline = rules.next_deadline_ms(room)
-        jobs = [orjson.dumps(self._job(room, record, now_ms)) for record in transition.finished]
         frames = render(transition.events, room, now_ms, self.video.ready)
         return Write(
             document=orjson.dumps(room_to_dict(room)),
@@ -119,21 +118,10 @@ class RoomService:
             expires_at_s=(now_ms if closing else room.expires_at_ms) / 1000,
             reconnect_at_s=None if earliest is None else earliest[1] / 1000,
             clock_at_s=None if deadline is None else deadline / 1000,
-            jobs=jobs,
+            now_ms=now_ms,
+            finished=transition.finished,
             message=Envelope(room.version, tuple(frames)).pack() if frames else "",
         )
-
-    @staticmethod
-    def _job(room: Room, record: dict[str, Any], now_ms: int) -> dict[str, Any]:
-        return {
-            "gameId": record["game_id"],
-            "roomCode": room.code,
-            "gameRecord": record,
-            "whitePlayerId": record["white_player_id"],
-            "blackPlayerId": record["black_player_id"],
-            "winnerPlayerId": record["winner"],
-            "queuedAt": now_ms,
-        }
 
     async def _commit(self, code: str, expected: int | None, room: Room, t: Transition, now: int) -> Room | None:
         """Write; returns the current room on a conflict, ``None`` on success."""

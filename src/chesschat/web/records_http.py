@@ -1,16 +1,91 @@
-"""The HTTP API of finished games: a player's history, one game, its PGN file."""
+"""The HTTP API of finished games: a player's history, one game, its PGN file.
+
+A game goes out with the original ChessChat's attribute names and formats (the same as the
+``games`` items), so a client written for the original reads it as it is.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
-from chesschat.services.records import HISTORY_PAGE, MAX_HISTORY_PAGE, BadCursor, GameNotFound, StoreUnavailable
+from chesschat.domain.finished import FinishedGame
+from chesschat.services.records import (
+    HISTORY_PAGE,
+    MAX_HISTORY_PAGE,
+    BadCursor,
+    GameNotFound,
+    StoreUnavailable,
+    utc_text,
+)
 from chesschat.web.http import CurrentAccount, error_response
 
 PGN_MEDIA_TYPE = "application/x-chess-pgn"
+
+
+class GameOut(BaseModel):
+    """One finished game; times are ISO 8601 text, clocks and the increment in seconds."""
+
+    game_id: str
+    room_code: str
+    white_player_id: str
+    black_player_id: str
+    white_username: str
+    black_username: str
+    winner: str
+    """The winner's user id, or ``draw``."""
+    result: str
+    outcome: str
+    total_moves: int
+    duration_seconds: int
+    time_white_remaining: float
+    time_black_remaining: float
+    move_list_uci: list[str]
+    move_list_san: list[str]
+    fen_history: list[str]
+    pgn_notation: str
+    time_control: str
+    increment_seconds: float
+    started_at: str
+    ended_at: str
+
+    @classmethod
+    def of(cls, game: FinishedGame) -> GameOut:
+        return cls(
+            game_id=game.game_id,
+            room_code=game.room_code,
+            white_player_id=game.white_id,
+            black_player_id=game.black_id,
+            white_username=game.white_username,
+            black_username=game.black_username,
+            winner=game.winner_id or "draw",
+            result=game.reason.value,
+            outcome=game.outcome,
+            total_moves=game.ply,
+            duration_seconds=game.duration_s,
+            time_white_remaining=game.time_white_ms / 1000,
+            time_black_remaining=game.time_black_ms / 1000,
+            move_list_uci=list(game.moves),
+            move_list_san=list(game.sans),
+            fen_history=list(game.fens),
+            pgn_notation=game.pgn,
+            time_control=game.time_control,
+            increment_seconds=game.increment_ms / 1000,
+            started_at=utc_text(game.started_at_ms),
+            ended_at=utc_text(game.ended_at_ms),
+        )
+
+
+class HistoryOut(BaseModel):
+    games: list[GameOut]
+    nextCursor: str | None
+
+
+class GameResponse(BaseModel):
+    game: GameOut
 
 
 def install(app: FastAPI) -> None:
@@ -32,10 +107,10 @@ def install(app: FastAPI) -> None:
         account: CurrentAccount,
         cursor: Annotated[str | None, Query(max_length=512)] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_HISTORY_PAGE)] = HISTORY_PAGE,
-    ) -> dict[str, Any]:
+    ) -> HistoryOut:
         """The caller's finished games, newest first; pass ``nextCursor`` back for more."""
         games, next_cursor = await request.app.state.wiring.records.history(account.user_id, cursor, limit)
-        return {"games": games, "nextCursor": next_cursor}
+        return HistoryOut(games=[GameOut.of(game) for game in games], nextCursor=next_cursor)
 
     # Registered before /api/games/{game_id}, whose parameter would also match "x.pgn".
     @app.get("/api/games/{game_id}.pgn", tags=["games"], response_class=Response)
@@ -43,12 +118,12 @@ def install(app: FastAPI) -> None:
         """The game as a PGN file, for any chess software."""
         game = await request.app.state.wiring.records.game(account.user_id, game_id)
         return Response(
-            game["pgn_notation"],
+            game.pgn,
             media_type=PGN_MEDIA_TYPE,
             headers={"content-disposition": f'attachment; filename="chesschat-{game_id}.pgn"'},
         )
 
     @app.get("/api/games/{game_id}", tags=["games"])
-    async def game(request: Request, account: CurrentAccount, game_id: str) -> dict[str, Any]:
+    async def game(request: Request, account: CurrentAccount, game_id: str) -> GameResponse:
         """The whole record of a game the caller played."""
-        return {"game": await request.app.state.wiring.records.game(account.user_id, game_id)}
+        return GameResponse(game=GameOut.of(await request.app.state.wiring.records.game(account.user_id, game_id)))

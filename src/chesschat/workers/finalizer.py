@@ -36,11 +36,12 @@ import redis.asyncio as aioredis
 import structlog
 from redis.exceptions import RedisError
 
+from chesschat.adapters.records.mapping import decode_job
 from chesschat.adapters.redis_live import FinalizationQueue, connect
-from chesschat.services.ports import Metrics
-from chesschat.services.records import MalformedJob, Records, StoreUnavailable, parse_job
-from chesschat.settings import Settings
 from chesschat.loops import Outage, stop_all, stopping
+from chesschat.services.ports import Metrics
+from chesschat.services.records import MalformedJob, Records, StoreUnavailable
+from chesschat.settings import Settings
 
 log = structlog.get_logger("chesschat.finalizer")
 
@@ -163,18 +164,18 @@ class Finalizer:
         """Record one job, retrying as the module says; returns once it is acknowledged."""
         s = self.settings
         try:
-            record = parse_job(job)
+            game = decode_job(job)
         except MalformedJob as exc:
             await self._give_up(job, f"malformed job: {exc}", 0)
             return
         refused = outages = 0
         while True:
             try:
-                fresh = await self.records.finalize(record)
+                fresh = await self.records.finalize(game)
             except StoreUnavailable as exc:
                 outages += 1
                 self.metrics.incr("GamePersistRetried")
-                log.warning("game_persist_waiting", gameId=record["game_id"], error=str(exc), waits=outages)
+                log.warning("game_persist_waiting", gameId=game.game_id, error=str(exc), waits=outages)
                 await asyncio.sleep(backoff(s.finalizer_backoff_base_seconds, outages, s.finalizer_backoff_max_seconds))
                 continue
             except Exception as exc:
@@ -184,12 +185,12 @@ class Finalizer:
                     await self._give_up(job, error, refused)
                     return
                 self.metrics.incr("GamePersistRetried")
-                log.warning("game_persist_retry", gameId=record["game_id"], error=error, attempt=refused)
+                log.warning("game_persist_retry", gameId=game.game_id, error=error, attempt=refused)
                 await asyncio.sleep(backoff(s.finalizer_backoff_base_seconds, refused, s.finalizer_backoff_max_seconds))
                 continue
             await self._redis_until_done(self.queue.ack, job)
             self.metrics.incr("GamePersistSucceeded")
-            log.info("game_persisted", gameId=record["game_id"], replay=not fresh)
+            log.info("game_persisted", gameId=game.game_id, replay=not fresh)
             return
 
     async def _give_up(self, job: bytes, error: str, attempts: int) -> None:

@@ -6,7 +6,7 @@ them; :meth:`DynamoRecords.create_tables` makes the same tables for local and em
 
 boto3 is synchronous and its clients are thread-safe: one client per store, called from
 worker threads by the use cases. Numbers come back as ``Decimal`` and are turned back into
-``int`` or ``float`` so a record reads the same from either store.
+``int`` or ``float`` before :mod:`.mapping` reads a game, as it reads one from SQLite.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chesschat.adapters.records.mapping import game_from_item, game_to_item
+from chesschat.domain.finished import FinishedGame
 from chesschat.services.records import (
     Account,
     Cursor,
@@ -299,12 +301,12 @@ class DynamoRecords:
 
     # Games
 
-    def record_game(self, record: Mapping[str, Any], changes: Sequence[StatChange]) -> bool:
+    def record_game(self, game: FinishedGame, changes: Sequence[StatChange]) -> bool:
         items: list[dict[str, Any]] = [
             {
                 "Put": {
                     "TableName": self.name("games"),
-                    "Item": item_of(record),
+                    "Item": item_of(game_to_item(game)),
                     "ConditionExpression": "attribute_not_exists(game_id)",
                 }
             }
@@ -340,12 +342,13 @@ class DynamoRecords:
             raise StoreUnavailable(f"dynamodb transaction cancelled: {reasons}") from exc
         return True
 
-    def game(self, game_id: str) -> dict[str, Any] | None:
-        return self._get("games", "game_id", game_id)
+    def game(self, game_id: str) -> FinishedGame | None:
+        item = self._get("games", "game_id", game_id)
+        return None if item is None else game_from_item(item)
 
     def _player_games(
         self, index: str, column: str, user_id: str, before: Cursor | None, page: int
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[FinishedGame]:
         """The user's games on one index, newest first by ``(ended_at, game_id)``.
 
         The index orders by ``ended_at`` only, so games that ended in the same instant are
@@ -364,23 +367,23 @@ class DynamoRecords:
         if before is not None:
             query["KeyConditionExpression"] += " AND ended_at <= :e"
             query["ExpressionAttributeValues"][":e"] = {"S": before.ended_at}
-        tied: list[dict[str, Any]] = []
+        tied: list[FinishedGame] = []
         while True:
             response = self._call("query", **query)
             for item in response["Items"]:
-                record = record_of(item)
-                if before is not None and cursor_of(record) >= before:
+                game = game_from_item(record_of(item))
+                if before is not None and cursor_of(game) >= before:
                     continue
-                if tied and tied[0]["ended_at"] != record["ended_at"]:
+                if tied and tied[0].ended_at_ms != game.ended_at_ms:
                     yield from sorted(tied, key=cursor_of, reverse=True)
                     tied = []
-                tied.append(record)
+                tied.append(game)
             if "LastEvaluatedKey" not in response:
                 break
             query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         yield from sorted(tied, key=cursor_of, reverse=True)
 
-    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[dict[str, Any]]:
+    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[FinishedGame]:
         white = self._player_games(WHITE_INDEX, "white_player_id", user_id, before, limit)
         black = self._player_games(BLACK_INDEX, "black_player_id", user_id, before, limit)
         merged = heapq.merge(white, black, key=cursor_of, reverse=True)

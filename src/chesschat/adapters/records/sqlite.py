@@ -2,10 +2,10 @@
 
 Tables mirror the DynamoDB design: ``users`` (immutable ``user_id`` and the counters),
 ``usernames`` (lowercased name → user id), ``games`` (the key attributes as columns for the
-two player indexes, the whole record as JSON), plus ``sessions`` for local identity, keyed
-by the SHA-256 of the token. WAL mode lets many processes share the file; every write is a
-``BEGIN IMMEDIATE`` transaction. Schema migrations run on open, numbered by
-``PRAGMA user_version``.
+two player indexes, the whole item of :mod:`.mapping` as JSON), plus ``sessions`` for local
+identity, keyed by the SHA-256 of the token. WAL mode lets many processes share the file;
+every write is a ``BEGIN IMMEDIATE`` transaction. Schema migrations run on open, numbered
+by ``PRAGMA user_version``.
 
 Each thread gets its own connection: a writer waiting for the lock never holds up a reader
 in another thread.
@@ -24,6 +24,8 @@ from typing import Any
 
 import orjson
 
+from chesschat.adapters.records.mapping import game_from_item, game_to_item
+from chesschat.domain.finished import FinishedGame
 from chesschat.services.records import (
     Account,
     Cursor,
@@ -217,19 +219,20 @@ class SQLiteRecords:
 
     # Games
 
-    def record_game(self, record: Mapping[str, Any], changes: Sequence[StatChange]) -> bool:
+    def record_game(self, game: FinishedGame, changes: Sequence[StatChange]) -> bool:
+        item = game_to_item(game)
         with self._write() as db:
             inserted = db.execute(
                 "INSERT INTO games(game_id, white_player_id, black_player_id, winner, result, ended_at, record)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(game_id) DO NOTHING",
                 (
-                    record["game_id"],
-                    record["white_player_id"],
-                    record["black_player_id"],
-                    record["winner"],
-                    record["result"],
-                    record["ended_at"],
-                    orjson.dumps(record).decode(),
+                    item["game_id"],
+                    item["white_player_id"],
+                    item["black_player_id"],
+                    item["winner"],
+                    item["result"],
+                    item["ended_at"],
+                    orjson.dumps(item).decode(),
                 ),
             ).rowcount
             if not inserted:
@@ -244,11 +247,11 @@ class SQLiteRecords:
                     raise UnknownPlayer(change.user_id)
         return True
 
-    def game(self, game_id: str) -> dict[str, Any] | None:
+    def game(self, game_id: str) -> FinishedGame | None:
         rows = self._read("SELECT record FROM games WHERE game_id = ?", (game_id,))
-        return orjson.loads(rows[0][0]) if rows else None
+        return game_from_item(orjson.loads(rows[0][0])) if rows else None
 
-    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[dict[str, Any]]:
+    def history(self, user_id: str, limit: int, before: Cursor | None) -> list[FinishedGame]:
         older = "AND (ended_at, game_id) < (:ended_at, :game_id)" if before else ""
         # One index range per colour, merged: an OR across the two columns would scan.
         per_colour = (
@@ -263,7 +266,7 @@ class SQLiteRecords:
         args: dict[str, Any] = {"user": user_id, "limit": limit}
         if before:
             args.update(ended_at=before.ended_at, game_id=before.game_id)
-        return [orjson.loads(row[2]) for row in self._read(sql, args)]
+        return [game_from_item(orjson.loads(row[2])) for row in self._read(sql, args)]
 
     def ping(self) -> bool:
         return bool(self._read("SELECT 1", ()) == [(1,)])
