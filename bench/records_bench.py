@@ -30,12 +30,12 @@ from chesschat.adapters.metrics import PrometheusMetrics
 from chesschat.adapters.records import open_store
 from chesschat.adapters.records.dynamodb import DynamoRecords, item_of
 from chesschat.adapters.records.mapping import game_to_item
-from chesschat.adapters.redis_live import FINALIZATION_QUEUE, connect
+from chesschat.adapters.redis_live import FINALIZATION_QUEUE, FinalizationQueue, connect
 from chesschat.domain.finished import FinishedGame
 from chesschat.observability import configure_logging
 from chesschat.services.records import Records, RecordStore, cursor_of, encode_cursor
 from chesschat.settings import Settings
-from chesschat.workers.finalizer import Finalizer
+from chesschat.workers.finalizer import Finalizer, new_worker_id
 
 PLIES = 40  # a typical game's length: the record carries 41 FENs and the PGN
 
@@ -81,7 +81,7 @@ async def finalization(settings: Settings, games: int) -> float:
     client.delete(FINALIZATION_QUEUE)
     client.lpush(FINALIZATION_QUEUE, *jobs)
     live = connect(settings)
-    worker = Finalizer(live, Records(store), PrometheusMetrics(), settings)
+    worker = Finalizer(FinalizationQueue(live, new_worker_id()), Records(store), PrometheusMetrics(), settings)
     started = time.perf_counter()
     await worker.start()
     # The worker signals nothing on completion; its success counter is what an operator sees.

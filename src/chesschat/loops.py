@@ -67,6 +67,7 @@ async def forever(
     every_s: float = 0.0,
     pause_after: Callable[[int], float] = lambda failures: 0.2,
     on_error: Callable[[], None] | None = None,
+    outage: Outage | None = None,
     **fields: Any,
 ) -> None:
     """Run ``step`` until the task is cancelled, waiting ``every_s`` after each run.
@@ -74,8 +75,9 @@ async def forever(
     A step that raises is logged — a lost Redis link once per outage as ``<event>_cut`` /
     ``<event>_restored``, anything else as ``failure`` with its traceback — and the loop
     goes on after ``pause_after(consecutive failures)`` seconds (or ``every_s``, if longer).
+    Loops doing one job side by side may share one ``outage``, so that it is told once.
     """
-    outage = Outage(log, event, **fields)
+    outage = outage or Outage(log, event, **fields)
     failures = 0
     while not stopping():
         try:

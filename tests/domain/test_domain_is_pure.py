@@ -69,7 +69,7 @@ def test_domain_module_imports_no_io(path: Path) -> None:
         "import redis.asyncio as redis",
         "from botocore.exceptions import ClientError",
         "from starlette.websockets import WebSocket",
-        "from chesschat.services import rooms",
+        "from chesschat.services import room_commands",
         "from chesschat import web",
         "from ..adapters import redis_live",
         "import sqlite3, json",

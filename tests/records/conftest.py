@@ -22,10 +22,10 @@ import pytest
 from chesschat.adapters.metrics import PrometheusMetrics
 from chesschat.adapters.records import SQLITE_FILE, open_store
 from chesschat.adapters.records.dynamodb import DynamoRecords
-from chesschat.adapters.redis_live import connect
+from chesschat.adapters.redis_live import FinalizationQueue, connect
 from chesschat.services.records import Records, RecordStore
 from chesschat.settings import Settings
-from chesschat.workers.finalizer import Finalizer
+from chesschat.workers.finalizer import Finalizer, new_worker_id
 from tests.records.moto import MotoServer
 
 AWS_ENV = {
@@ -114,7 +114,7 @@ async def finalizers(settings: Settings) -> AsyncIterator[Callable[..., Awaitabl
         own = settings.model_copy(update=overrides)
         client = connect(own)
         store = open_store(own)
-        finalizer = Finalizer(client, Records(store), PrometheusMetrics(), own)
+        finalizer = Finalizer(FinalizationQueue(client, new_worker_id()), Records(store), PrometheusMetrics(), own)
         await finalizer.start()
         running.append((finalizer, client, store))
         return finalizer

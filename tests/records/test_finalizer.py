@@ -191,7 +191,7 @@ async def test_finalizer_job_of_a_killed_worker_lands_exactly_once(
     record = finished_game(white, black, "black_wins")
     with outage(settings, moto_server):
         process = await asyncio.create_subprocess_exec(
-            "python3", "-m", "chesschat.workers.finalizer", env=settings_env(settings)
+            "python3", "-m", "chesschat.cli.main", "worker", env=settings_env(settings)
         )
         try:
             enqueue(settings.redis_url or "", [job_of(record)])
@@ -234,7 +234,7 @@ async def test_finalizer_300_concurrent_games_with_3_worker_processes_land_exact
     ]
     env = settings_env(settings)
     workers = [
-        await asyncio.create_subprocess_exec("python3", "-m", "chesschat.workers.finalizer", env=env) for _ in range(3)
+        await asyncio.create_subprocess_exec("python3", "-m", "chesschat.cli.main", "worker", env=env) for _ in range(3)
     ]
     try:
         await eventually(lambda: _workers_registered(settings, 3), what="three workers")
@@ -315,7 +315,7 @@ async def test_finalizer_worker_killed_after_writing_but_before_acknowledging_co
     record = finished_game(white, black, "white_wins")
     with outage(settings, moto_server):
         worker = await asyncio.create_subprocess_exec(
-            "python3", "-m", "chesschat.workers.finalizer", env=settings_env(through_link)
+            "python3", "-m", "chesschat.cli.main", "worker", env=settings_env(through_link)
         )
         enqueue(settings.redis_url or "", [job_of(record)])
         await eventually(lambda: _taken(settings), what="the job to be taken")

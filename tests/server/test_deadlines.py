@@ -44,7 +44,7 @@ class Recorder:
 @pytest.fixture
 async def live(clean_redis: str) -> AsyncIterator[RedisLive]:
     redis = Redis.from_url(clean_redis)
-    yield RedisLive(redis)
+    yield RedisLive(redis, 3_600_000)
     await redis.aclose()
 
 

@@ -179,7 +179,7 @@ async def test_a_concurrent_writer_makes_a_move_conflict(
     a, b = pair
     code = await open_room(a, b)
     white, black, _ = await start(a, b, code)
-    server.wiring.rooms.settings = server.settings.model_copy(update={"room_update_attempts": 1})
+    server.wiring.rooms.repository.attempts = 1
     client = redis.Redis.from_url(clean_redis)
     stored = client.get(room_key(code))
     assert stored is not None
@@ -189,7 +189,7 @@ async def test_a_concurrent_writer_makes_a_move_conflict(
     error = await white.error({"type": "make_move", "roomCode": code, "move": "e2e4"})
     assert error["code"] == "ROOM_UPDATE_CONFLICT" and error["retryable"] is True
     assert client.get(room_key(code)) == bumped
-    server.wiring.rooms.settings = server.settings
+    server.wiring.rooms.repository.attempts = server.settings.room_update_attempts
     await play(white, black, code, ["e2e4"])
     client.close()
 
@@ -201,7 +201,7 @@ async def test_a_corrupt_room_document_is_an_internal_error_not_a_dead_socket(
     code = await open_room(a, b)
     client = redis.Redis.from_url(clean_redis)
     client.set(room_key(code), b"{truncated")
-    server.wiring.rooms._forget(code)
+    server.wiring.rooms.repository.forget(code)
     error = await a.error({"type": "offer_draw", "roomCode": code})
     assert error["code"] == "INTERNAL_ERROR" and error["retryable"] is True
     assert error["context"] == {"roomCode": code, "type": "offer_draw"}  # which frame failed

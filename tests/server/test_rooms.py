@@ -67,7 +67,7 @@ async def test_a_terminal_room_admits_no_one(
     room.update(status="terminal", v=room["v"] + 1)
     client.set(room_key(code), orjson.dumps(room), keepttl=True)
     client.zadd("room_expiries", {code: clock.now_ms() / 1000})  # closing rooms are due at once
-    server.wiring.rooms._forget(code)
+    server.wiring.rooms.repository.forget(code)
     for player in (a, b):
         assert (await player.error({"type": "join_room", "roomCode": code}))["code"] == "ROOM_TERMINATED"
     late = await Client.connect(server.ws_url, signup(server.base_url))

@@ -9,7 +9,7 @@ and publishes the room's events. The terminal transition is the seed's WATCH/MUL
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import cast
 
 import orjson
@@ -19,8 +19,12 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import WatchError
 
 from chesschat.adapters import aws
-from chesschat.adapters.records.mapping import encode_job
-from chesschat.services.ports import Deadline, RoomGone, Write
+from chesschat.adapters.records.mapping import decode_job, encode_job
+from chesschat.domain.finished import FinishedGame
+from chesschat.domain.room import Room
+from chesschat.domain.serde import room_from_dict, room_to_dict
+from chesschat.services.hub import Envelope
+from chesschat.services.ports import ConnectionRecord, Deadline, Outbox, RoomGone
 from chesschat.settings import Settings
 
 ROOM_EXPIRIES = "room_expiries"
@@ -38,6 +42,14 @@ DEADLINE_SETS = {
     Deadline.EXPIRY: ROOM_EXPIRIES,
     Deadline.NODES: LIVE_NODES,
 }
+
+
+def _room(document: bytes) -> Room:
+    return room_from_dict(orjson.loads(document))
+
+
+def _document(room: Room) -> bytes:
+    return orjson.dumps(room_to_dict(room))
 
 
 def _bytes(value: object) -> bytes:
@@ -98,6 +110,10 @@ def worker_lease_key(worker_id: str) -> str:
     return f"game_finalization_lease:{worker_id}"
 
 
+NODE_CHANNEL = "relay_nodes"
+"""Subscribed by every relay from its start, so that its read loop always has a channel."""
+
+
 def room_channel(code: str) -> str:
     return f"room_events:{code}"
 
@@ -125,31 +141,33 @@ return {1}
 
 
 class RedisLive:
-    def __init__(self, redis: Redis) -> None:
+    """The live-store port on Redis. Rooms are stored as their JSON documents (first key
+    the version ``v``, which the compare-and-set script reads) with a sliding TTL."""
+
+    def __init__(self, redis: Redis, room_ttl_ms: int) -> None:
         self.redis = redis
+        self.room_ttl_ms = room_ttl_ms
         self._cas = redis.register_script(CAS_SCRIPT)
 
-    async def get_room(self, code: str) -> bytes | None:
+    async def load(self, code: str) -> Room | None:
         raw = await self.redis.get(room_key(code))
-        return None if raw is None else _bytes(raw)
+        return None if raw is None else _room(_bytes(raw))
 
-    async def write_room(self, code: str, expected_version: int | None, write: Write) -> bytes | None:
-        """Store ``write`` if the room is still at ``expected_version`` (``None``: the room
-        must not exist yet). Returns ``None`` on success, else the current document.
-
-        :raises RoomGone: the room was expected but its key is gone.
-        """
+    async def save(self, room: Room, expected_version: int | None, outbox: Outbox) -> Room | None:
+        """One Lua script: the document, the three deadline sets, the finished games and
+        the room's events, or nothing if the stored version is not ``expected_version``."""
+        code, due = room.code, outbox.deadlines
         args: list[str | bytes | float | int] = [
             "-1" if expected_version is None else str(expected_version),
-            write.document,
-            write.ttl_ms,
+            _document(room),
+            self.room_ttl_ms,
             code,
-            write.expires_at_s,
-            "" if write.reconnect_at_s is None else write.reconnect_at_s,
-            "" if write.clock_at_s is None else write.clock_at_s,
+            due.expiry_s,
+            "" if due.grace_s is None else due.grace_s,
+            "" if due.clock_s is None else due.clock_s,
             room_channel(code),
-            write.message,
-            *(encode_job(game, write.now_ms) for game in write.finished),
+            "" if outbox.envelope is None else outbox.envelope.pack(),
+            *(encode_job(game, outbox.at_ms) for game in outbox.finished),
         ]
         keys = [room_key(code), ROOM_EXPIRIES, RECONNECT_DEADLINES, CLOCK_DEADLINES, FINALIZATION_QUEUE]
         reply = await self._cas(keys=keys, args=args)
@@ -157,13 +175,12 @@ class RedisLive:
             return None
         if reply[0] == -1:
             raise RoomGone(code)
-        current: bytes = reply[1]
-        return current
+        return _room(_bytes(reply[1]))
 
-    async def make_terminal(self, code: str, mark: Callable[[bytes], bytes | None]) -> bool:
+    async def make_terminal(self, code: str, mark: Callable[[Room], Room | None]) -> bool:
         """The seed's terminal transition: WATCH the room, let ``mark`` produce the terminal
-        document (``None`` if the room is not closing), and commit it with MULTI/EXEC,
-        retrying if another writer got in between. Returns whether the room is terminal."""
+        room (``None`` if the room is not closing), and commit it with MULTI/EXEC,
+        retrying if another writer got in between. Returns whether it was written."""
         key = room_key(code)
         async with self.redis.pipeline(transaction=True) as pipe:
             for _ in range(10):
@@ -172,12 +189,12 @@ class RedisLive:
                     current = await pipe.get(key)
                     if current is None:
                         return False
-                    terminal = mark(_bytes(current))
+                    terminal = mark(_room(_bytes(current)))
                     if terminal is None:
                         await pipe.unwatch()  # type: ignore[no-untyped-call]
                         return False
                     pipe.multi()  # type: ignore[no-untyped-call]
-                    pipe.set(key, terminal, keepttl=True)
+                    pipe.set(key, _document(terminal), keepttl=True)
                     await pipe.execute()
                     return True
                 except WatchError:
@@ -210,8 +227,8 @@ class RedisLive:
     async def claim_reservation(self, code: str) -> bool:
         return await self.redis.getdel(reservation_key(code)) is not None
 
-    async def publish(self, code: str, message: str) -> None:
-        await self.redis.publish(room_channel(code), message)
+    async def publish(self, code: str, envelope: Envelope) -> None:
+        await self.redis.publish(room_channel(code), envelope.pack())
 
     async def node_alive(self, node_id: str, dead_after_s: float) -> None:
         await self.redis.zadd(LIVE_NODES, {node_id: dead_after_s})
@@ -226,8 +243,9 @@ class RedisLive:
         await self.redis.delete(node_rooms_key(node_id))
         await self.redis.zrem(LIVE_NODES, node_id)
 
-    async def set_connection(self, connection_id: str, record: Mapping[str, object], ttl_s: int) -> None:
-        await self.redis.set(connection_key(connection_id), orjson.dumps(record), ex=ttl_s)
+    async def set_connection(self, connection_id: str, record: ConnectionRecord, ttl_s: int) -> None:
+        document = {"user_id": record.user_id, "room_code": record.room_code, "connected_at": record.connected_at_ms}
+        await self.redis.set(connection_key(connection_id), orjson.dumps(document), ex=ttl_s)
 
     async def touch_connection(self, connection_id: str, ttl_s: int) -> None:
         await self.redis.expire(connection_key(connection_id), ttl_s)
@@ -323,6 +341,10 @@ class FinalizationQueue:
             "LEFT",
         )
         return _raw(job)
+
+    @staticmethod
+    def decode(job: bytes) -> FinishedGame:
+        return decode_job(job)
 
     async def ack(self, job: bytes) -> None:
         await self.redis.lrem(processing_key(self.worker_id), 1, _str(job))

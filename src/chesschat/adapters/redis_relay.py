@@ -17,11 +17,10 @@ from collections.abc import Awaitable, Callable
 import structlog
 from redis.asyncio import Redis
 
-from chesschat.adapters.redis_live import channel_room, room_channel
+from chesschat.adapters.redis_live import NODE_CHANNEL, channel_room, room_channel
 from chesschat.loops import forever
 
 log = structlog.get_logger("chesschat.relay")
-NODE_CHANNEL = "relay_nodes"
 CONFIRM_TIMEOUT_S = 5.0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -109,13 +110,36 @@ def _deadletter_command(args: argparse.Namespace) -> int:
         return asyncio.run(_deadletter(settings, args))
 
 
+async def _run_worker(settings: Settings) -> None:
+    """One finalization worker on its own until SIGTERM or SIGINT."""
+    from chesschat.adapters.metrics import PrometheusMetrics
+    from chesschat.adapters.records import open_store
+    from chesschat.adapters.redis_live import FinalizationQueue, connect
+    from chesschat.services.records import Records
+    from chesschat.workers.finalizer import Finalizer, new_worker_id
+
+    client = connect(settings)
+    store = open_store(settings)
+    finalizer = Finalizer(FinalizationQueue(client, new_worker_id()), Records(store), PrometheusMetrics(), settings)
+    stop_requested = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop_requested.set)
+    await finalizer.start()
+    try:
+        await stop_requested.wait()
+    finally:
+        await finalizer.stop()
+        await client.aclose()
+        store.close()
+
+
 def _worker(args: argparse.Namespace) -> int:
     from chesschat.observability import configure_logging
-    from chesschat.workers.finalizer import run
 
     with _redis_settings(load_settings()) as settings:
         configure_logging(settings.log_level, settings.log_json)
-        asyncio.run(run(settings))
+        asyncio.run(_run_worker(settings))
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -11,6 +11,7 @@ from typing import Protocol
 from chesschat.domain.finished import FinishedGame
 from chesschat.domain.room import Room
 from chesschat.protocol.outbound import VideoReady
+from chesschat.services.hub import Envelope
 
 
 class Deadline(StrEnum):
@@ -52,33 +53,55 @@ class RoomGone(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Write:
-    """One room update: the new document and everything that moves with it."""
+class RoomDeadlines:
+    """When a room's timers are due (epoch seconds); ``None``: not running."""
 
-    document: bytes
-    ttl_ms: int
-    expires_at_s: float
-    reconnect_at_s: float | None
-    clock_at_s: float | None
-    now_ms: int
-    finished: Sequence[FinishedGame] = ()
-    """Games that ended in this update, queued to be recorded with it."""
-    message: str = ""
+    expiry_s: float
+    grace_s: float | None
+    clock_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    """What leaves with a room write, in the same atomic step, or not at all."""
+
+    deadlines: RoomDeadlines
+    finished: tuple[FinishedGame, ...] = ()
+    """Games that ended in this write, queued to be recorded."""
+    envelope: Envelope | None = None
+    """The frames for every process holding a socket of the room."""
+    at_ms: int = 0
+    """When the write was computed (the finished games' queueing time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionRecord:
+    """One open socket, for operators and for finding a dead process's seats."""
+
+    user_id: str
+    room_code: str | None
+    connected_at_ms: int
 
 
 class LiveStore(Protocol):
-    """The live state: rooms and their indexes, reservations, connections, processes."""
+    """The live state: rooms, their deadlines, reservations, connections, processes."""
 
-    async def get_room(self, code: str) -> bytes | None: ...
+    async def load(self, code: str) -> Room | None: ...
 
-    async def write_room(self, code: str, expected_version: int | None, write: Write) -> bytes | None:
-        """``None`` if written; else the current document. :raises RoomGone:"""
+    async def save(self, room: Room, expected_version: int | None, outbox: Outbox) -> Room | None:
+        """Write ``room`` with its outbox if the stored room is still at
+        ``expected_version`` (``None``: no room may exist under its code). Returns ``None``
+        if written, else the stored room, unchanged. :raises RoomGone: it was expected."""
 
-    async def make_terminal(self, code: str, mark: Callable[[bytes], bytes | None]) -> bool: ...
+    async def make_terminal(self, code: str, mark: Callable[[Room], Room | None]) -> bool:
+        """Replace the stored room by ``mark(stored)`` unless that is ``None``, with no
+        other write in between. Returns whether it was replaced."""
 
-    async def delete_room(self, code: str) -> None: ...
+    async def delete_room(self, code: str) -> None:
+        """The room and its deadlines go."""
 
-    async def forget_room(self, code: str) -> None: ...
+    async def forget_room(self, code: str) -> None:
+        """The room's deadlines go (the room is already gone)."""
 
     async def first_due(self, deadline: Deadline) -> float | None:
         """The earliest time in the set (epoch seconds), or ``None`` if it is empty."""
@@ -86,18 +109,62 @@ class LiveStore(Protocol):
     async def due(self, deadline: Deadline, now_s: float, limit: int = 100) -> list[str]:
         """Members due by ``now_s``, earliest first."""
 
-    async def reserve(self, code: str, user_id: str, ttl_ms: int) -> bool: ...
+    async def reserve(self, code: str, user_id: str, ttl_ms: int) -> bool:
+        """Issue a code whose room the first joiner opens; ``False`` if it is taken."""
 
     async def claim_reservation(self, code: str) -> bool: ...
 
-    async def publish(self, code: str, message: str) -> None: ...
+    async def publish(self, code: str, envelope: Envelope) -> None:
+        """Frames that change nothing stored (signalling), for the room's processes."""
 
-    async def set_connection(self, connection_id: str, record: Mapping[str, object], ttl_s: int) -> None: ...
+    async def set_connection(self, connection_id: str, record: ConnectionRecord, ttl_s: int) -> None: ...
 
-    async def node_alive(self, node_id: str, dead_after_s: float) -> None: ...
+    async def touch_connection(self, connection_id: str, ttl_s: int) -> None: ...
 
-    async def node_holds(self, node_id: str, code: str) -> None: ...
+    async def delete_connection(self, connection_id: str) -> None: ...
+
+    async def node_alive(self, node_id: str, dead_after_s: float) -> None:
+        """The process counts as alive until ``dead_after_s`` (its NODES deadline)."""
+
+    async def node_holds(self, node_id: str, code: str) -> None:
+        """The process holds (or held) a socket of the room."""
 
     async def node_rooms(self, node_id: str) -> list[str]: ...
 
     async def forget_node(self, node_id: str) -> None: ...
+
+    async def ping(self) -> bool: ...
+
+
+class LoginAttempts(Protocol):
+    """Failed sign-ins, counted for a short while, so guessing is slowed down."""
+
+    async def login_failures(self, username: str) -> int: ...
+
+    async def count_login_failure(self, username: str) -> None: ...
+
+
+class FinishedGameQueue(Protocol):
+    """The reliable queue of finished games, as one finalization worker holds it: a job
+    taken stays this worker's until it is acknowledged or dead-lettered, and comes back
+    to the queue if the worker stops renewing its lease."""
+
+    @property
+    def worker_id(self) -> str: ...
+
+    async def renew(self, lease_ms: int) -> None: ...
+
+    async def take(self, timeout_s: float) -> bytes | None: ...
+
+    def decode(self, job: bytes) -> FinishedGame:
+        """:raises MalformedJob: the job cannot be read."""
+
+    async def ack(self, job: bytes) -> None: ...
+
+    async def dead_letter(self, job: bytes, entry: bytes) -> None: ...
+
+    async def reap(self) -> int:
+        """Return the jobs of workers whose lease lapsed; how many moved."""
+
+    async def release(self) -> int:
+        """Hand this worker's jobs back at once (it is stopping)."""

@@ -17,18 +17,20 @@ from starlette.websockets import WebSocket
 from chesschat.adapters import aws
 from chesschat.adapters.metrics import PrometheusMetrics, metrics_for
 from chesschat.adapters.records import open_store
-from chesschat.adapters.redis_live import RedisLive, connect
+from chesschat.adapters.redis_live import FinalizationQueue, RedisLive, connect
 from chesschat.adapters.redis_relay import RedisRelay
 from chesschat.adapters.video_webrtc import WebRTCVideo
 from chesschat.services.hub import Hub
 from chesschat.services.identity import LocalIdentity
-from chesschat.services.ports import Clock, SystemClock
+from chesschat.services.ports import Clock, LiveStore, LoginAttempts, SystemClock
+from chesschat.services.presence import Presence
 from chesschat.services.records import Records, RecordStore
-from chesschat.services.rooms import RoomService
+from chesschat.services.room_commands import RoomCommands
+from chesschat.services.room_repository import RoomRepository
 from chesschat.settings import Settings
 from chesschat.web import http, records_http, ws
 from chesschat.web.middleware import CorrelationMiddleware, SecurityHeadersMiddleware
-from chesschat.workers.finalizer import Finalizer
+from chesschat.workers.finalizer import Finalizer, new_worker_id
 from chesschat.workers.timers import Timers
 
 
@@ -39,12 +41,14 @@ class Wiring:
     settings: Settings
     clock: Clock
     redis: aioredis.Redis
-    live: RedisLive
+    live: LiveStore
+    attempts: LoginAttempts
     hub: Hub
     relay: RedisRelay
     metrics: PrometheusMetrics
     identity: LocalIdentity
-    rooms: RoomService
+    presence: Presence
+    rooms: RoomCommands
     timers: Timers
     store: RecordStore
     records: Records
@@ -74,7 +78,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     refuse_unavailable(settings)
     clock = clock or SystemClock()
     client = connect(settings)
-    live = RedisLive(client)
+    live = RedisLive(client, settings.room_ttl_seconds * 1000)
     hub = Hub()
     relay = RedisRelay(client, hub.deliver)
     hub.relay = relay
@@ -85,12 +89,30 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     video = WebRTCVideo(
         clock, settings.stun_urls, settings.turn_urls, _turn_secret(settings), settings.turn_credential_ttl_seconds
     )
-    rooms = RoomService(live, hub, video, metrics, clock, settings)
+    repository = RoomRepository(live, video, clock, settings.room_update_attempts)
+    presence = Presence(live, clock, settings.node_dead_after_seconds)
+    rooms = RoomCommands(repository, presence, live, hub, video, metrics, clock, settings)
     relay.on_resubscribed = rooms.resync
-    timers = Timers(rooms, live, clock, settings, metrics)
-    finalizer = Finalizer(client, records, metrics, settings) if settings.finalizer_enabled else None
+    timers = Timers(rooms, presence, repository, live, clock, settings, metrics)
+    finalizer = None
+    if settings.finalizer_enabled:
+        finalizer = Finalizer(FinalizationQueue(client, new_worker_id()), records, metrics, settings)
     return Wiring(
-        settings, clock, client, live, hub, relay, metrics, identity, rooms, timers, store, records, finalizer
+        settings,
+        clock,
+        client,
+        live,
+        live,
+        hub,
+        relay,
+        metrics,
+        identity,
+        presence,
+        rooms,
+        timers,
+        store,
+        records,
+        finalizer,
     )
 
 

@@ -146,12 +146,12 @@ def install(app: FastAPI) -> None:
     async def login(request: Request, body: Credentials) -> Response:
         wiring = request.app.state.wiring
         limit = wiring.settings.login_failures_per_minute
-        if await wiring.live.login_failures(body.username.lower()) >= limit:
+        if await wiring.attempts.login_failures(body.username.lower()) >= limit:
             raise ApiError("TOO_MANY_ATTEMPTS")
         try:
             token, account = await wiring.identity.login(body.username, body.password)
         except InvalidCredentials:
-            await wiring.live.count_login_failure(body.username.lower())
+            await wiring.attempts.count_login_failure(body.username.lower())
             raise
         return _signed_in(request, token, account, 200)
 

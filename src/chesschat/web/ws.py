@@ -30,7 +30,6 @@ log = structlog.get_logger("chesschat.ws")
 CLOSE_UNAUTHORIZED = 4001
 CLOSE_TOO_LARGE = 1009
 CLOSE_POLICY = 1008
-CONNECTION_TTL_S = 3600
 TOUCH_EVERY_S = 300
 MAX_BACKLOG = 512
 
@@ -138,17 +137,13 @@ async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
         await ws.close(CLOSE_UNAUTHORIZED, "Unauthorized")
         return
     bucket = TokenBucket(settings.ws_rate_per_second, settings.ws_rate_burst)
-    conn = Connection(ws, player_of(account), bucket, wiring.rooms.new_connection_id())
+    conn = Connection(ws, player_of(account), bucket, wiring.presence.new_connection_id())
     session_id = hashlib.sha256((token or "").encode()).hexdigest()[:16]
     bound = log.bind(sessionId=session_id, connectionId=conn.connection_id, userId=conn.user_id)
     wiring.metrics.incr("WsConnectionsOpened")
     wiring.metrics.open_connections.inc()
     bound.info("ws_connected")
-    await wiring.live.set_connection(
-        conn.connection_id,
-        {"user_id": conn.user_id, "room_code": None, "connected_at": wiring.clock.now_ms()},
-        CONNECTION_TTL_S,
-    )
+    await wiring.presence.connected(conn.user_id, conn.connection_id, None)
     try:
         while True:
             message = await ws.receive()
@@ -165,7 +160,7 @@ async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
         bound.info("ws_disconnected", roomCode=conn.room_code)
         try:
             await wiring.rooms.disconnected(conn.user_id, conn)
-            await wiring.live.delete_connection(conn.connection_id)
+            await wiring.presence.disconnected(conn.connection_id)
         except Exception:
             wiring.metrics.incr("AppErrors")
             bound.exception("ws_cleanup_failed")
@@ -216,7 +211,7 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
             conn.send(HeartbeatAck(wiring.clock.now_ms()))
             if time.monotonic() - conn.touched > TOUCH_EVERY_S:
                 conn.touched = time.monotonic()
-                await wiring.live.touch_connection(conn.connection_id, CONNECTION_TTL_S)
+                await wiring.presence.still_connected(conn.connection_id)
         case inbound.CreateRoom():
             await rooms.create_room(player, conn)
         case inbound.JoinRoom(code):

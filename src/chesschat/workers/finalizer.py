@@ -1,7 +1,6 @@
 """The finalization worker: every finished game is recorded exactly once.
 
-Every ``chesschat serve`` process runs one, and ``chesschat worker`` (or
-``python -m chesschat.workers.finalizer``) runs one alone. Each worker takes jobs with
+Every ``chesschat serve`` process runs one, and ``chesschat worker`` runs one alone. Each worker takes jobs with
 BLMOVE into its own processing list, renews a lease while it lives, and acknowledges a
 job only after the store has it. A reaper in every worker returns the jobs of workers
 whose lease lapsed, so a job whose worker was killed is taken again; the store's
@@ -24,7 +23,6 @@ import hashlib
 import itertools
 import os
 import random
-import signal
 import socket
 import time
 import uuid
@@ -32,14 +30,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
-import redis.asyncio as aioredis
 import structlog
 from redis.exceptions import RedisError
 
-from chesschat.adapters.records.mapping import decode_job
-from chesschat.adapters.redis_live import FinalizationQueue, connect
-from chesschat.loops import Outage, stop_all, stopping
-from chesschat.services.ports import Metrics
+from chesschat.loops import Outage, forever, stop_all
+from chesschat.services.ports import FinishedGameQueue, Metrics
 from chesschat.services.records import MalformedJob, Records, StoreUnavailable
 from chesschat.settings import Settings
 
@@ -78,13 +73,13 @@ def dead_letter_entry(job: bytes, error: str, attempts: int, worker_id: str) -> 
 
 
 class Finalizer:
-    def __init__(self, redis: aioredis.Redis, records: Records, metrics: Metrics, settings: Settings) -> None:
-        self.queue = FinalizationQueue(redis, new_worker_id())
+    def __init__(self, queue: FinishedGameQueue, records: Records, metrics: Metrics, settings: Settings) -> None:
+        self.queue = queue
         self.records = records
         self.metrics = metrics
         self.settings = settings
         self.tasks: list[asyncio.Task[None]] = []
-        self.outage = Outage(log, "finalizer", workerId=self.queue.worker_id)
+        self.outage = Outage(log, "finalizer", workerId=queue.worker_id)
 
     @property
     def worker_id(self) -> str:
@@ -97,12 +92,37 @@ class Finalizer:
     async def start(self) -> None:
         await self.queue.renew(self.lease_ms)
         s = self.settings
-        self.tasks = [
-            asyncio.create_task(self._every(s.finalizer_lease_seconds / 3, self._renew), name="finalizer-lease"),
-            asyncio.create_task(self._every(s.finalizer_reap_seconds, self._reap), name="finalizer-reaper"),
+        housekeeping = Outage(log, "finalizer_housekeeping", workerId=self.worker_id)
+        loops = [
+            ("finalizer-lease", self._renew, s.finalizer_lease_seconds / 3),
+            ("finalizer-reaper", self._reap, s.finalizer_reap_seconds),
         ]
+        for name, step, every_s in loops:
+            loop = forever(
+                step,
+                log=log,
+                event="finalizer_housekeeping",
+                failure="finalizer_housekeeping_failed",
+                every_s=every_s,
+                on_error=self._count_error,
+                outage=housekeeping,
+                workerId=self.worker_id,
+            )
+            self.tasks.append(asyncio.create_task(loop, name=name))
         for n in range(s.finalizer_concurrency):
-            self.tasks.append(asyncio.create_task(self._slot(), name=f"finalizer-{n}"))
+            # Redis unreachable or a bug: the job (if any) stays in our processing list and
+            # returns to the queue when this worker stops or dies.
+            slot = forever(
+                self._take,
+                log=log,
+                event="finalizer",
+                failure="finalizer_take_failed",
+                pause_after=lambda failures: backoff(s.finalizer_backoff_base_seconds, failures, 5.0),
+                on_error=self._count_error,
+                outage=self.outage,
+                workerId=self.worker_id,
+            )
+            self.tasks.append(asyncio.create_task(slot, name=f"finalizer-{n}"))
         log.info("finalizer_started", workerId=self.worker_id, concurrency=s.finalizer_concurrency)
 
     async def stop(self) -> None:
@@ -114,21 +134,8 @@ class Finalizer:
         else:
             log.info("finalizer_stopped", workerId=self.worker_id, returned=returned)
 
-    async def _every(self, interval_s: float, action: Callable[[], Awaitable[None]]) -> None:
-        outage = Outage(log, "finalizer_housekeeping", workerId=self.worker_id)
-        while not stopping():
-            try:
-                await action()
-                outage.ok()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if stopping():
-                    raise asyncio.CancelledError from None
-                self.metrics.incr("AppErrors")
-                if not outage.failed(exc):
-                    log.exception("finalizer_housekeeping_failed", workerId=self.worker_id)
-            await asyncio.sleep(interval_s)
+    def _count_error(self) -> None:
+        self.metrics.incr("AppErrors")
 
     async def _renew(self) -> None:
         await self.queue.renew(self.lease_ms)
@@ -138,33 +145,16 @@ class Finalizer:
         if moved:
             log.warning("finalizer_reaped", workerId=self.worker_id, jobs=moved)
 
-    async def _slot(self) -> None:
-        failures = 0
-        while not stopping():
-            try:
-                job = await self.queue.take(self.settings.finalizer_block_seconds)
-                failures = 0
-                self.outage.ok()
-                if job is not None:
-                    await self.process(job)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if stopping():
-                    raise asyncio.CancelledError from None
-                # Redis unreachable or a bug: the job (if any) stays in our processing list
-                # and returns to the queue when this worker stops or dies.
-                failures += 1
-                self.metrics.incr("AppErrors")
-                if not self.outage.failed(exc):
-                    log.exception("finalizer_take_failed", workerId=self.worker_id)
-                await asyncio.sleep(backoff(self.settings.finalizer_backoff_base_seconds, failures, 5.0))
+    async def _take(self) -> None:
+        job = await self.queue.take(self.settings.finalizer_block_seconds)
+        if job is not None:
+            await self.process(job)
 
     async def process(self, job: bytes) -> None:
         """Record one job, retrying as the module says; returns once it is acknowledged."""
         s = self.settings
         try:
-            game = decode_job(job)
+            game = self.queue.decode(job)
         except MalformedJob as exc:
             await self._give_up(job, f"malformed job: {exc}", 0)
             return
@@ -209,37 +199,3 @@ class Finalizer:
             except RedisError:
                 log.warning("finalizer_redis_retry", workerId=self.worker_id, attempt=attempt)
                 await asyncio.sleep(backoff(self.settings.finalizer_backoff_base_seconds, attempt, 5.0))
-
-
-async def run(settings: Settings) -> None:
-    """One worker on its own until SIGTERM or SIGINT (``chesschat worker``)."""
-    from chesschat.adapters.metrics import PrometheusMetrics
-    from chesschat.adapters.records import open_store
-
-    client = connect(settings)
-    store = open_store(settings)
-    finalizer = Finalizer(client, Records(store), PrometheusMetrics(), settings)
-    stop_requested = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop_requested.set)
-    await finalizer.start()
-    try:
-        await stop_requested.wait()
-    finally:
-        await finalizer.stop()
-        await client.aclose()
-        store.close()
-
-
-def main() -> None:
-    from chesschat.observability import configure_logging
-    from chesschat.settings import load_settings
-
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_json)
-    asyncio.run(run(settings))
-
-
-if __name__ == "__main__":
-    main()

@@ -18,7 +18,9 @@ import structlog
 from chesschat.domain.errors import DomainError
 from chesschat.loops import forever, stop_all
 from chesschat.services.ports import Clock, Deadline, LiveStore, Metrics
-from chesschat.services.rooms import RoomService
+from chesschat.services.presence import Presence
+from chesschat.services.room_commands import RoomCommands
+from chesschat.services.room_repository import RoomRepository
 from chesschat.settings import Settings
 
 log = structlog.get_logger("chesschat.workers")
@@ -113,9 +115,18 @@ class Timers:
     """Every deadline loop, and this process's heartbeat."""
 
     def __init__(
-        self, rooms: RoomService, live: LiveStore, clock: Clock, settings: Settings, metrics: Metrics
+        self,
+        rooms: RoomCommands,
+        presence: Presence,
+        repository: RoomRepository,
+        live: LiveStore,
+        clock: Clock,
+        settings: Settings,
+        metrics: Metrics,
     ) -> None:
         self.rooms = rooms
+        self.presence = presence
+        self.repository = repository
         self.live = live
         self.clock = clock
         self.settings = settings
@@ -135,10 +146,10 @@ class Timers:
             loop = Deadlines(deadline, longest, action, self.live, self.clock, self.metrics)
             self.loops[deadline] = loop
             self.tasks.append(asyncio.create_task(loop.run(), name=f"timer-{deadline.value}"))
-        rooms.on_deadline = self.nudge
+        self.repository.on_deadline = self.nudge
         # Report this process alive; the NODES loop of every process reaps the silent.
         heartbeat = forever(
-            rooms.heartbeat,
+            self.presence.heartbeat,
             log=log,
             event="heartbeat",
             failure="heartbeat_failed",
@@ -153,5 +164,5 @@ class Timers:
             loop.nudge(at_s)
 
     async def stop(self) -> None:
-        self.rooms.on_deadline = None
+        self.repository.on_deadline = None
         await stop_all(self.tasks)

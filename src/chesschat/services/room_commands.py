@@ -1,25 +1,15 @@
-"""Room use cases: join, leave, play, and the timers, against the live store.
-
-Every change is optimistic: read the room (this process's cached copy when it has one),
-apply a pure domain rule, and write it back only if nobody else changed it meanwhile; on a
-conflict the store hands back the current room and the rule is applied again. A refusal
-computed from a cached copy is re-checked against the stored room before it is sent, so a
-stale cache can cost a retry but never a wrong answer.
-"""
+"""The room use cases: open, join, leave, play, and what the timers do when a deadline
+passes. Each applies a pure rule through the repository's optimistic write."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
-import socket
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import chess
-import orjson
 import structlog
 
 from chesschat.domain import errors
@@ -27,28 +17,34 @@ from chesschat.domain import game as g
 from chesschat.domain import room as rules
 from chesschat.domain.events import DrawOfferState, Event, GameStarted, RoomClosed, RoomSnapshot
 from chesschat.domain.room import Player, Room, Transition
-from chesschat.domain.serde import room_from_dict, room_to_dict
 from chesschat.protocol import inbound
 from chesschat.protocol.outbound import RoomClosed as RoomClosedFrame
 from chesschat.protocol.outbound import SignalRelayed, render
 from chesschat.services.hub import Envelope, Hub, Outlet
-from chesschat.services.ports import Clock, Deadline, LiveStore, Metrics, RoomGone, Video, Write
+from chesschat.services.ports import Clock, LiveStore, Metrics, Video
+from chesschat.services.presence import Presence
+from chesschat.services.room_repository import Change, RoomRepository, UpdateConflict
 from chesschat.settings import Settings
 
 log = structlog.get_logger("chesschat.rooms")
 CODE_ATTEMPTS = 8
-CACHE_LIMIT = 20_000
-Change = Callable[[Room, int], Transition | None]
+Rule = Callable[[Room, str, int, int], Transition]
 
 
-class UpdateConflict(errors.DomainError):
-    code = "ROOM_UPDATE_CONFLICT"
-
-
-class RoomService:
+class RoomCommands:
     def __init__(
-        self, live: LiveStore, hub: Hub, video: Video, metrics: Metrics, clock: Clock, settings: Settings
+        self,
+        repository: RoomRepository,
+        presence: Presence,
+        live: LiveStore,
+        hub: Hub,
+        video: Video,
+        metrics: Metrics,
+        clock: Clock,
+        settings: Settings,
     ) -> None:
+        self.repository = repository
+        self.presence = presence
         self.live = live
         self.hub = hub
         self.video = video
@@ -57,137 +53,30 @@ class RoomService:
         self.settings = settings
         self.ttl_ms = settings.room_ttl_seconds * 1000
         self.grace_ms = int(settings.reconnect_grace_seconds * 1000)
-        self.node_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self._rooms: dict[str, Room] = {}
-        self._boards: dict[str, tuple[tuple[str, ...], chess.Board]] = {}
-        hub.on_version = self._saw
-        # Told of each deadline this process writes (epoch seconds).
-        self.on_deadline: Callable[[Deadline, float], None] | None = None
-
-    # -- store plumbing -------------------------------------------------------------
-
-    def _remember(self, room: Room) -> None:
-        self._rooms.pop(room.code, None)
-        if len(self._rooms) >= CACHE_LIMIT:
-            self._rooms.pop(next(iter(self._rooms)))
-        self._rooms[room.code] = room
-
-    def _saw(self, code: str, version: int) -> None:
-        """Another process wrote this room: our copy is stale, so the next command reads
-        the stored room (one GET) instead of computing on the stale one and losing the
-        compare-and-set."""
-        room = self._rooms.get(code)
-        if room is not None and room.version < version:
-            del self._rooms[code]
-
-    def _forget(self, code: str) -> None:
-        room = self._rooms.pop(code, None)
-        if room is not None and room.active_game is not None:
-            self._boards.pop(room.active_game.game_id, None)
-
-    async def _fetch(self, code: str) -> Room:
-        raw = await self.live.get_room(code)
-        if raw is None:
-            self._forget(code)
-            raise errors.RoomNotFound()
-        room = room_from_dict(orjson.loads(raw))
-        self._remember(room)
-        return room
-
-    def _board(self, game: g.Game) -> chess.Board:
-        """The live board of ``game``: this process's copy, brought up to date with the
-        moves played elsewhere since, or rebuilt from the move list (a takeback elsewhere,
-        or a game this process has not seen)."""
-        entry = self._boards.pop(game.game_id, None)
-        if entry is not None:
-            seen, board = entry
-            if game.moves[: len(seen)] == seen:
-                for uci in game.moves[len(seen) :]:
-                    board.push(chess.Move.from_uci(uci))
-                return board
-        return g.board_of(game)
-
-    def _write(self, room: Room, transition: Transition, now_ms: int) -> Write:
-        closing = room.status in rules.CLOSED
-        earliest = room.earliest_grace()
-        deadline = rules.next_deadline_ms(room)
-        frames = render(transition.events, room, now_ms, self.video.ready)
-        return Write(
-            document=orjson.dumps(room_to_dict(room)),
-            ttl_ms=self.ttl_ms,
-            expires_at_s=(now_ms if closing else room.expires_at_ms) / 1000,
-            reconnect_at_s=None if earliest is None else earliest[1] / 1000,
-            clock_at_s=None if deadline is None else deadline / 1000,
-            now_ms=now_ms,
-            finished=transition.finished,
-            message=Envelope(room.version, tuple(frames)).pack() if frames else "",
-        )
-
-    async def _commit(self, code: str, expected: int | None, room: Room, t: Transition, now: int) -> Room | None:
-        """Write; returns the current room on a conflict, ``None`` on success."""
-        try:
-            write = self._write(room, t, now)
-            current = await self.live.write_room(code, expected, write)
-        except RoomGone:
-            self._forget(code)
-            raise errors.RoomNotFound() from None
-        if current is None:
-            self._remember(room)
-            if self.on_deadline is not None:
-                for deadline, at_s in ((Deadline.CLOCK, write.clock_at_s), (Deadline.GRACE, write.reconnect_at_s)):
-                    if at_s is not None:
-                        self.on_deadline(deadline, at_s)
-                self.on_deadline(Deadline.EXPIRY, write.expires_at_s)
-            await self._after(room, t)
-            return None
-        stored = room_from_dict(orjson.loads(current))
-        self._remember(stored)
-        return stored
+        hub.on_version = repository.saw
 
     async def _update(self, code: str, change: Change, *, fresh: bool = False) -> Transition | None:
-        cached = None if fresh else self._rooms.get(code)
-        room = cached if cached is not None else await self._fetch(code)
-        checked = cached is None
-        for _ in range(self.settings.room_update_attempts):
-            now = self.clock.now_ms()
-            try:
-                transition = change(room, now)
-            except errors.DomainError:
-                if checked:
-                    raise
-                room, checked = await self._fetch(code), True
-                continue
-            if transition is None:
-                if checked:
-                    return None
-                room, checked = await self._fetch(code), True
-                continue
-            updated = replace(transition.room, version=room.version + 1)
-            current = await self._commit(code, room.version, updated, transition, now)
-            if current is None:
-                return replace(transition, room=updated)
-            room, checked = current, True
-        raise UpdateConflict()
+        t = await self.repository.update(code, change, fresh=fresh)
+        if t is not None:
+            await self._after(t)
+        return t
 
-    async def _after(self, room: Room, t: Transition) -> None:
+    async def _after(self, t: Transition) -> None:
         for event in t.events:
             if isinstance(event, GameStarted):
                 self.metrics.incr("GamesStarted")
         if t.finished:
             self.metrics.incr("GamesEnded", len(t.finished))
-        if room.status == "teardown":
-            await self.finish_teardown(room.code)
+        if t.room.status == "teardown":
+            await self.finish_teardown(t.room.code)
 
     async def _open(self, code: str, player: Player, outlet: Outlet) -> Transition:
-        now = self.clock.now_ms()
-        t = rules.open_room(code, player, outlet.connection_id, now, self.ttl_ms)
-        room = replace(t.room, version=1)
-        current = await self._commit(code, None, room, t, now)
-        if current is not None:
-            raise errors.RoomFull("code already in use")
-        return replace(t, room=room)
+        t = rules.open_room(code, player, outlet.connection_id, self.clock.now_ms(), self.ttl_ms)
+        opened = await self.repository.create(t)
+        await self._after(opened)
+        return opened
 
-    # -- use cases --------------------------------------------------------------------
+    # -- seats --------------------------------------------------------------------------
 
     async def create_room(self, player: Player, outlet: Outlet) -> Transition:
         """Issue a fresh code and open its room with ``player`` as host."""
@@ -201,7 +90,7 @@ class RoomService:
                 await self.hub.unlisten(outlet, code)
                 continue
             await self._moved(player.user_id, outlet, previous, code)
-            await self._record_connection(player, outlet)
+            await self.presence.connected(player.user_id, outlet.connection_id, code)
             return t
         raise UpdateConflict()
 
@@ -240,40 +129,8 @@ class RoomService:
             raise
         assert t is not None
         await self._moved(player.user_id, outlet, previous, code)
-        await self._record_connection(player, outlet)
+        await self.presence.connected(player.user_id, outlet.connection_id, code)
         return t
-
-    async def _record_connection(self, player: Player, outlet: Outlet) -> None:
-        record = {"user_id": player.user_id, "room_code": outlet.room_code, "connected_at": self.clock.now_ms()}
-        await self.live.set_connection(outlet.connection_id, record, self.settings.room_ttl_seconds)
-        if outlet.room_code is not None:
-            await self.live.node_holds(self.node_id, outlet.room_code)
-
-    def new_connection_id(self) -> str:
-        """Connection ids name their process, so a dead process's seats can be found."""
-        return f"{self.node_id}/{uuid.uuid4()}"
-
-    async def heartbeat(self) -> None:
-        dead_after = self.clock.now_ms() / 1000 + self.settings.node_dead_after_seconds
-        await self.live.node_alive(self.node_id, dead_after)
-
-    async def reap_node(self, node_id: str) -> None:
-        """A process died without closing its sockets: each seat it held counts as a drop
-        (the grace starts, the game pauses), exactly as if the socket had closed."""
-        if node_id == self.node_id:  # we were too busy to report in; we are not dead
-            await self.heartbeat()
-            return
-        prefix = f"{node_id}/"
-        for code in await self.live.node_rooms(node_id):
-            try:
-                room = await self._fetch(code)
-            except errors.RoomNotFound:
-                continue
-            for seat in room.participants:
-                if seat.connected and seat.connection_id and seat.connection_id.startswith(prefix):
-                    await self._drop(seat.user_id, seat.connection_id, code)
-        await self.live.forget_node(node_id)
-        log.warning("node_reaped", nodeId=node_id)
 
     async def leave(self, player: Player, outlet: Outlet, code: str) -> None:
         await self._update(code, lambda room, now: rules.leave(room, player.user_id, now, self.grace_ms))
@@ -293,6 +150,26 @@ class RoomService:
             await self._update(
                 code, lambda room, now: rules.drop(room, user_id, connection_id, now, self.grace_ms), fresh=True
             )
+
+    async def reap_node(self, node_id: str) -> None:
+        """A process died without closing its sockets: each seat it held counts as a drop
+        (the grace starts, the game pauses), exactly as if the socket had closed."""
+        if self.presence.is_ours(node_id):  # we were too busy to report in; we are not dead
+            await self.presence.heartbeat()
+            return
+        for code in await self.presence.rooms_of(node_id):
+            try:
+                room = await self.repository.fetch(code)
+            except errors.RoomNotFound:
+                continue
+            for seat in room.participants:
+                if seat.connected and self.presence.held_by(node_id, seat.connection_id):
+                    assert seat.connection_id is not None
+                    await self._drop(seat.user_id, seat.connection_id, code)
+        await self.presence.forget(node_id)
+        log.warning("node_reaped", nodeId=node_id)
+
+    # -- play ---------------------------------------------------------------------------
 
     def _settings(self, requested: inbound.StartSettings) -> g.GameSettings:
         s = self.settings
@@ -331,7 +208,7 @@ class RoomService:
 
         def change(room: Room, now: int) -> Transition:
             game = room.active_game
-            board = self._board(game) if game is not None else chess.Board()
+            board = self.repository.board(game) if game is not None else chess.Board()
             if game is not None:
                 board_of[game.game_id] = board
             return rule(room, board, user_id, now)
@@ -339,9 +216,7 @@ class RoomService:
         t = await self._update(code, change)
         game = t.room.active_game if t is not None else None
         if game is not None and game.game_id in board_of:
-            self._boards[game.game_id] = (game.moves, board_of[game.game_id])
-            if len(self._boards) > CACHE_LIMIT:
-                self._boards.pop(next(iter(self._boards)))
+            self.repository.keep_board(game, board_of[game.game_id])
 
     async def move(self, player: Player, code: str, text: str) -> None:
         await self._play(
@@ -353,7 +228,7 @@ class RoomService:
             code, player.user_id, lambda room, board, uid, now: rules.take_back(room, board, uid, now, self.ttl_ms)
         )
 
-    async def _act(self, player: Player, code: str, rule: Callable[[Room, str, int, int], Transition]) -> None:
+    async def _act(self, player: Player, code: str, rule: Rule) -> None:
         """A rule that needs no board."""
         await self._update(code, lambda room, now: rule(room, player.user_id, now, self.ttl_ms))
 
@@ -377,9 +252,9 @@ class RoomService:
 
     async def signal(self, player: Player, code: str, data: Any) -> None:
         """Relay WebRTC signalling to the other seated player, wherever they are connected."""
-        room = self._rooms.get(code) or await self._fetch(code)
+        room = await self.repository.current(code)
         if room.participant(player.user_id) is None:
-            room = await self._fetch(code)
+            room = await self.repository.fetch(code)
         if room.status in rules.CLOSED:
             raise errors.RoomTerminated()
         if room.participant(player.user_id) is None:
@@ -388,14 +263,14 @@ class RoomService:
         if peer is None:
             raise errors.WaitingForPlayer()
         frame = SignalRelayed(code, player.user_id, data)
-        await self.live.publish(code, Envelope(0, ((peer.user_id, frame),)).pack())
+        await self.live.publish(code, Envelope(0, ((peer.user_id, frame),)))
 
     async def resync(self, code: str) -> None:
         """This process's subscription to the room was cut and is back (Redis restarted, or
         the link to it dropped): events published meanwhile never arrived here, so the
         players here get the room as it now stands, as a rejoin does."""
         try:
-            room = await self._fetch(code)
+            room = await self.repository.fetch(code)
         except errors.RoomNotFound:  # it closed and went while the link was down
             await self.hub.resend(code, [(None, RoomClosedFrame(code, None))], 0)
             return
@@ -405,7 +280,7 @@ class RoomService:
         await self.hub.resend(code, render(events, room, self.clock.now_ms(), self.video.ready), room.version)
         log.info("room_resynced", roomCode=code, version=room.version)
 
-    # -- timers (run by every process's workers) -------------------------------------
+    # -- timers (run by every process's workers) -----------------------------------------
 
     async def _timer(self, code: str, change: Change) -> None:
         try:
@@ -420,38 +295,25 @@ class RoomService:
         await self._timer(code, rules.expire_grace)
 
     async def expire_room(self, code: str) -> None:
-        raw = await self.live.get_room(code)
-        if raw is None:
+        room = await self.live.load(code)
+        if room is None:
             await self.live.forget_room(code)
-            return
-        status = orjson.loads(raw)["status"]
-        if status in rules.CLOSED:
+        elif room.status in rules.CLOSED:
             await self.finish_teardown(code)
         else:
             await self._timer(code, rules.expire)
 
     async def finish_teardown(self, code: str) -> None:
-        """teardown → terminal (WATCH/MULTI/EXEC), then the key and its index entries go."""
-        raw = await self.live.get_room(code)
-        if raw is None:
+        """teardown → terminal (the seed's WATCH/MULTI/EXEC), then the key and its index
+        entries go. The video provider releases the room's resources first."""
+        room = await self.live.load(code)
+        if room is None:
             return
-        room = room_from_dict(orjson.loads(raw))
         if room.status == "teardown":
             try:
                 await self.video.close(room)
             except Exception:
                 log.exception("video_close_failed", roomCode=code)
-
-        def mark(current: bytes) -> bytes | None:
-            stored = room_from_dict(orjson.loads(current))
-            if stored.status != "teardown":
-                return None
-            terminal = replace(stored, status="terminal", version=stored.version + 1)
-            return orjson.dumps(room_to_dict(terminal))
-
-        await self.live.make_terminal(code, mark)
-        raw = await self.live.get_room(code)
-        if raw is not None and orjson.loads(raw)["status"] == "terminal":
-            await self.live.delete_room(code)
+        closed = await self.repository.close(code)
+        if closed is not None:
             log.info("room_terminal", roomCode=code, reason=room.closed_reason)
-        self._forget(code)

@@ -1,0 +1,55 @@
+"""Who is connected where: this process's identity, its sockets' records, and the liveness
+of every process, so that the seats of one that died can be found and dropped."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+
+from chesschat.services.ports import Clock, ConnectionRecord, LiveStore
+
+CONNECTION_TTL_S = 3600
+
+
+class Presence:
+    def __init__(self, live: LiveStore, clock: Clock, dead_after_s: float) -> None:
+        self.live = live
+        self.clock = clock
+        self.dead_after_s = dead_after_s
+        self.node_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+    def new_connection_id(self) -> str:
+        """Connection ids name their process, so a dead process's seats can be found."""
+        return f"{self.node_id}/{uuid.uuid4()}"
+
+    def is_ours(self, node_id: str) -> bool:
+        return node_id == self.node_id
+
+    @staticmethod
+    def held_by(node_id: str, connection_id: str | None) -> bool:
+        return connection_id is not None and connection_id.startswith(f"{node_id}/")
+
+    async def connected(self, user_id: str, connection_id: str, room_code: str | None) -> None:
+        """Record a socket (again, when it moves to a room) and the room its process holds."""
+        record = ConnectionRecord(user_id, room_code, self.clock.now_ms())
+        await self.live.set_connection(connection_id, record, CONNECTION_TTL_S)
+        if room_code is not None:
+            await self.live.node_holds(self.node_id, room_code)
+
+    async def still_connected(self, connection_id: str) -> None:
+        await self.live.touch_connection(connection_id, CONNECTION_TTL_S)
+
+    async def disconnected(self, connection_id: str) -> None:
+        await self.live.delete_connection(connection_id)
+
+    async def heartbeat(self) -> None:
+        """Report this process alive for ``dead_after_s`` more."""
+        await self.live.node_alive(self.node_id, self.clock.now_ms() / 1000 + self.dead_after_s)
+
+    async def rooms_of(self, node_id: str) -> list[str]:
+        """Rooms in which a process holds (or held) a player's socket."""
+        return await self.live.node_rooms(node_id)
+
+    async def forget(self, node_id: str) -> None:
+        await self.live.forget_node(node_id)
