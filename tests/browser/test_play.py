@@ -246,7 +246,7 @@ async def test_a_move_the_server_could_not_make_goes_back_on_the_board(
     client = redis.Redis.from_url(clean_redis)
     client.set(room_key(code), b"{truncated")
     client.close()
-    live_server.wiring.rooms._forget(code)
+    live_server.wiring.rooms.repository.forget(code)
     await click_move(white.page, "e2e4")
     await expect(white.page.locator(".toast", has_text="Unexpected error")).to_be_visible()
     pieces = white.page.get_by_test_id("board").locator("[data-piece=wp]")

@@ -153,6 +153,10 @@ class RoomClosed:
         return {"type": self.TYPE, "roomCode": self.room_code, "reason": self.reason}
 
 
+def _seat_change(tag: str, room: Room, user_id: str) -> Wire:
+    return {"type": tag, "roomCode": room.code, "userId": user_id, "participants": participants(room)}
+
+
 @dataclass(frozen=True, slots=True)
 class ParticipantJoined:
     TYPE: ClassVar[str] = "participant_joined"
@@ -160,12 +164,7 @@ class ParticipantJoined:
     user_id: str
 
     def wire(self) -> Wire:
-        return {
-            "type": self.TYPE,
-            "roomCode": self.room.code,
-            "userId": self.user_id,
-            "participants": participants(self.room),
-        }
+        return _seat_change(self.TYPE, self.room, self.user_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +174,7 @@ class ParticipantLeft:
     user_id: str
 
     def wire(self) -> Wire:
-        return {
-            "type": self.TYPE,
-            "roomCode": self.room.code,
-            "userId": self.user_id,
-            "participants": participants(self.room),
-        }
+        return _seat_change(self.TYPE, self.room, self.user_id)
 
 
 @dataclass(frozen=True, slots=True)
