@@ -21,6 +21,7 @@ from websockets.asyncio.client import ClientConnection
 
 from chesschat.settings import Settings
 from chesschat.web.app import create_app
+from chesschat.web.serving import uvicorn_config
 
 
 def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
@@ -70,19 +71,7 @@ class ServerThread:
         self.settings = settings
         self.clock = clock
         self.app = create_app(settings, clock)
-        config = uvicorn.Config(
-            self.app,
-            host="127.0.0.1",
-            port=settings.port,
-            ws="websockets-sansio",
-            ws_per_message_deflate=False,
-            ws_ping_interval=settings.ws_ping_interval_seconds,
-            ws_ping_timeout=settings.ws_ping_timeout_seconds,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=2,
-        )
+        config = uvicorn_config(self.app, settings, graceful_shutdown_seconds=2)
         self.server = uvicorn.Server(config)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._run, daemon=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
-import sys
 
 from chesschat.cli import bench, ops
 from chesschat.cli.limits import raise_fd_limit
@@ -18,10 +18,12 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
     from chesschat.adapters.embedded_redis import EmbeddedRedis
     from chesschat.observability import configure_logging
     from chesschat.web.app import create_app
+    from chesschat.web.serving import uvicorn_config
 
     overrides: dict[str, object] = {}
     if args.host:
@@ -42,22 +44,13 @@ def _serve(args: argparse.Namespace) -> int:
     # would end the process before the `finally` below stops the embedded Redis.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
-        uvicorn.run(
-            create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            ws="websockets-sansio",
-            ws_max_size=max(1 << 20, settings.ws_max_frame_bytes * 4),
-            ws_per_message_deflate=False,
-            ws_ping_interval=settings.ws_ping_interval_seconds,
-            ws_ping_timeout=settings.ws_ping_timeout_seconds,
-            loop="uvloop" if sys.platform != "win32" else "asyncio",
-            http="httptools",
-            access_log=False,
-            log_config=None,
-            lifespan="on",
-            timeout_graceful_shutdown=5,
-        )
+        server = uvicorn.Server(uvicorn_config(create_app(settings), settings))
+        # After a graceful stop uvicorn raises the signal it caught again: Ctrl-C's
+        # KeyboardInterrupt is the end of a normal run, not an error.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+        if not server.started:
+            return STARTUP_FAILURE
     finally:
         if embedded is not None:
             embedded.stop()
