@@ -44,7 +44,7 @@ def make_server(clean_redis: str, tmp_path: Path, clock: FakeClock) -> Iterator[
     started: list[ServerThread] = []
 
     def make(**overrides: Any) -> ServerThread:
-        data_dir = tmp_path / f"server{len(started)}"
+        data_dir = overrides.pop("data_dir", tmp_path / f"server{len(started)}")  # shared: one record store
         running = ServerThread(settings_for(clean_redis, data_dir, **overrides), clock).start()
         started.append(running)
         return running

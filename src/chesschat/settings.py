@@ -7,13 +7,15 @@ import time; :func:`load_settings` is called once at the edge and the object pas
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret"}
+PRIVATE_NETWORKS = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
 
 
 class Settings(BaseSettings):
@@ -72,8 +74,29 @@ class Settings(BaseSettings):
     )
     ws_rate_per_second: float = 50.0
     ws_rate_burst: int = 100
+    max_sockets_per_user: int = Field(
+        20, ge=1, description="Open WebSockets one account may hold across every process; more are closed."
+    )
+    max_open_rooms_per_user: int = Field(
+        30, ge=1, description="Rooms one account may have opened or reserved and not yet closed (within the room TTL)."
+    )
     ws_ping_interval_seconds: float = 30.0
     ws_ping_timeout_seconds: float = 20.0
+
+    # Slow and greedy clients (see docs/operations.md, Security)
+    http_header_timeout_seconds: float = Field(
+        10.0, gt=0, description="A connection that has not sent a request's headers within this is closed."
+    )
+    http_keep_alive_seconds: int = Field(5, ge=1, description="An idle keep-alive connection is closed after this.")
+    max_connections_per_address: int = Field(
+        64, ge=0, description="Open connections (HTTP and WebSocket) per client address; more are refused. 0: no cap."
+    )
+    # Loopback and private networks are where a proxy or load balancer in front lives (the
+    # ALB in the VPC); capping them would cap every player behind it at once.
+    connection_cap_exempt_networks: list[IPvAnyNetwork] = Field(
+        default_factory=lambda: [ip_network(net) for net in PRIVATE_NETWORKS],
+        description="Client networks the per-address cap does not count.",
+    )
 
     # Background workers (every process runs them). Each deadline loop sleeps until its
     # earliest deadline, and a deadline this process writes wakes it; these are the longest

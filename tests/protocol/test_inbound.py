@@ -84,3 +84,11 @@ FIELDS = {
 @given(st.fixed_dictionaries({}, optional=FIELDS))
 def test_inbound_parse_never_raises(fields: dict[str, Any]) -> None:
     assert isinstance(inbound.parse(orjson.dumps(fields)), inbound.ClientMessage | inbound.Rejection)
+
+
+def test_inbound_a_deeply_nested_signal_is_refused_at_parse_time() -> None:
+    nested = '{"a":' * 300 + '"x"' + "}" * 300  # deeper than the encoder can write back
+    parsed = inbound.parse(f'{{"type": "signal", "roomCode": "{CODE}", "data": {nested}}}')
+    assert isinstance(parsed, inbound.Rejection) and parsed.code == "INVALID_PAYLOAD"
+    shallow = {"type": "signal", "roomCode": CODE, "data": [[{"candidate": "a=1"}]]}
+    assert isinstance(inbound.parse(orjson.dumps(shallow)), inbound.Signal)

@@ -28,6 +28,9 @@ class MemoryLive:
         self.connections: dict[str, ConnectionRecord] = {}
         self.node_room_codes: dict[str, set[str]] = {}
         self.deliver: Callable[[str, str], Awaitable[None]] | None = None
+        self.sockets: dict[str, dict[str, float]] = {}
+        self.opened: dict[str, dict[str, float]] = {}
+        self.revoked: list[str] = []
 
     async def load(self, code: str) -> Room | None:
         return self.rooms.get(code)
@@ -120,6 +123,29 @@ class MemoryLive:
 
     async def ping(self) -> bool:
         return True
+
+    async def user_sockets(self, user_id: str, connection_id: str, alive_until_s: float, now_s: float) -> int:
+        sockets = self.sockets.setdefault(user_id, {})
+        sockets[connection_id] = alive_until_s
+        for other, until in list(sockets.items()):
+            if until <= now_s:
+                del sockets[other]
+        return len(sockets)
+
+    async def forget_user_socket(self, user_id: str, connection_id: str) -> None:
+        self.sockets.get(user_id, {}).pop(connection_id, None)
+
+    async def user_rooms(self, user_id: str, since_s: float) -> int:
+        return sum(1 for at in self.opened.get(user_id, {}).values() if at >= since_s)
+
+    async def add_user_room(self, user_id: str, code: str, at_s: float) -> None:
+        self.opened.setdefault(user_id, {})[code] = at_s
+
+    async def forget_user_room(self, user_id: str, code: str) -> None:
+        self.opened.get(user_id, {}).pop(code, None)
+
+    async def revoke_session(self, session: str) -> None:
+        self.revoked.append(session)
 
 
 class NoVideo:

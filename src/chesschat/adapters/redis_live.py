@@ -96,6 +96,20 @@ def connection_key(connection_id: str) -> str:
     return f"ws:{connection_id}"
 
 
+def user_sockets_key(user_id: str) -> str:
+    """A user's open sockets on every process, scored by when they count as gone."""
+    return f"user_sockets:{user_id}"
+
+
+def user_rooms_key(user_id: str) -> str:
+    """Rooms a user opened or reserved, scored by when."""
+    return f"user_rooms:{user_id}"
+
+
+SESSION_REVOKED = "session_revoked"
+"""The message on the process channel that ends a session's sockets everywhere."""
+
+
 def node_rooms_key(node_id: str) -> str:
     """Rooms in which a server process holds (or held) a player's socket."""
     return f"node_rooms:{node_id}"
@@ -246,6 +260,36 @@ class RedisLive:
     async def set_connection(self, connection_id: str, record: ConnectionRecord, ttl_s: int) -> None:
         document = {"user_id": record.user_id, "room_code": record.room_code, "connected_at": record.connected_at_ms}
         await self.redis.set(connection_key(connection_id), orjson.dumps(document), ex=ttl_s)
+
+    async def user_sockets(self, user_id: str, connection_id: str, alive_until_s: float, now_s: float) -> int:
+        key = user_sockets_key(user_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(key, "-inf", now_s)
+            pipe.zadd(key, {connection_id: alive_until_s})
+            pipe.zcard(key)
+            pipe.expireat(key, int(alive_until_s) + 1)
+            replies = await pipe.execute()
+        return int(replies[2])
+
+    async def forget_user_socket(self, user_id: str, connection_id: str) -> None:
+        await self.redis.zrem(user_sockets_key(user_id), connection_id)
+
+    async def user_rooms(self, user_id: str, since_s: float) -> int:
+        key = user_rooms_key(user_id)
+        await self.redis.zremrangebyscore(key, "-inf", f"({since_s}")
+        return int(await self.redis.zcard(key))
+
+    async def add_user_room(self, user_id: str, code: str, at_s: float) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(user_rooms_key(user_id), {code: at_s})
+            pipe.expire(user_rooms_key(user_id), 24 * 3600)
+            await pipe.execute()
+
+    async def forget_user_room(self, user_id: str, code: str) -> None:
+        await self.redis.zrem(user_rooms_key(user_id), code)
+
+    async def revoke_session(self, session: str) -> None:
+        await self.redis.publish(NODE_CHANNEL, f"{SESSION_REVOKED}\x1f{session}")
 
     async def touch_connection(self, connection_id: str, ttl_s: int) -> None:
         await self.redis.expire(connection_key(connection_id), ttl_s)

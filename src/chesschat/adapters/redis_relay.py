@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from redis.asyncio import Redis
 
-from chesschat.adapters.redis_live import NODE_CHANNEL, channel_room, room_channel
+from chesschat.adapters.redis_live import NODE_CHANNEL, SESSION_REVOKED, channel_room, room_channel
 from chesschat.loops import forever
 
 log = structlog.get_logger("chesschat.relay")
@@ -32,6 +32,7 @@ class RedisRelay:
         self._channels: set[str] = set()
         self._task: asyncio.Task[None] | None = None
         self.on_resubscribed: Callable[[str], Awaitable[None]] | None = None
+        self.on_session_revoked: Callable[[str], object] | None = None
 
     async def start(self) -> None:
         await self._subscribe(NODE_CHANNEL)
@@ -101,5 +102,11 @@ class RedisRelay:
             elif channel != NODE_CHANNEL and self.on_resubscribed is not None:
                 # Nobody asked: redis-py re-subscribed after a reconnect.
                 await self.on_resubscribed(channel_room(channel))
-        elif message["type"] == "message" and channel != NODE_CHANNEL:
+        elif message["type"] != "message":
+            return
+        elif channel != NODE_CHANNEL:
             await self._deliver(channel_room(channel), message["data"].decode())
+        else:
+            kind, _, value = message["data"].decode().partition("\x1f")
+            if kind == SESSION_REVOKED and self.on_session_revoked is not None:
+                self.on_session_revoked(value)

@@ -30,6 +30,8 @@ CATALOGUE: dict[str, tuple[str, bool]] = {
     "NOT_IN_ROOM": ("You are not a player in this room.", False),
     "RATE_LIMITED": ("Too many messages; slow down.", True),
     "FRAME_TOO_LARGE": ("Message too large.", False),
+    "TOO_MANY_CONNECTIONS": ("Too many open connections for this account.", False),
+    "ROOM_LIMIT_REACHED": ("Too many open rooms for this account.", False),
     "INTERNAL_ERROR": ("Unexpected error handling request.", True),
     # HTTP-only codes
     "NOT_FOUND": ("Not found.", False),

@@ -17,6 +17,8 @@ import orjson
 
 ROOM_CODE_INPUT = re.compile(r"[A-Za-z0-9]{8}")
 MAX_MOVE_CHARS = 10
+MAX_SIGNAL_DEPTH = 16
+"""SDP and ICE candidates nest two or three levels; the encoder refuses past 254."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +195,29 @@ def _make_move(code: str, data: Mapping[str, Any]) -> MakeMove:
     return MakeMove(code, move)
 
 
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and objects (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_SIGNAL_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def _signal(code: str, data: Mapping[str, Any]) -> Signal:
     if data.get("data") is None:
         raise Invalid("signal needs 'data'.")
+    if _depth(data["data"]) > MAX_SIGNAL_DEPTH:
+        raise Invalid(f"signal 'data' nests deeper than {MAX_SIGNAL_DEPTH} levels.")
     return Signal(code, data["data"])
 
 

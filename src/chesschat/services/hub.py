@@ -31,6 +31,11 @@ class Outlet(Protocol):
         """Queue a frame for this socket; never waits."""
 
 
+class Revocable(Protocol):
+    def revoke(self) -> None:
+        """The socket's session has ended: close it as unauthorized."""
+
+
 class Subscriber(Protocol):
     async def subscribe(self, code: str) -> None: ...
 
@@ -76,6 +81,25 @@ class Hub:
         # Per room, the version of the last snapshot resent here: the relay's copies of
         # events up to it are already in that snapshot.
         self._floors: dict[str, int] = {}
+        # This process's sockets by session (the hash of their token), to end them.
+        self._sessions: dict[str, set[Revocable]] = {}
+
+    def opened(self, socket: Revocable, session: str) -> None:
+        self._sessions.setdefault(session, set()).add(socket)
+
+    def closed(self, socket: Revocable, session: str) -> None:
+        sockets = self._sessions.get(session)
+        if sockets is not None:
+            sockets.discard(socket)
+            if not sockets:
+                del self._sessions[session]
+
+    def end_session(self, session: str) -> int:
+        """Close this process's sockets of an ended session; how many there were."""
+        sockets = self._sessions.pop(session, set())
+        for socket in sockets:
+            socket.revoke()
+        return len(sockets)
 
     @property
     def connection_count(self) -> int:

@@ -135,6 +135,22 @@ class LiveStore(Protocol):
 
     async def ping(self) -> bool: ...
 
+    async def user_sockets(self, user_id: str, connection_id: str, alive_until_s: float, now_s: float) -> int:
+        """Count the socket as the user's until ``alive_until_s`` (again, when refreshed);
+        returns how many of the user's sockets are counted now, this one included."""
+
+    async def forget_user_socket(self, user_id: str, connection_id: str) -> None: ...
+
+    async def user_rooms(self, user_id: str, since_s: float) -> int:
+        """How many rooms the user opened or reserved since ``since_s`` that are still open."""
+
+    async def add_user_room(self, user_id: str, code: str, at_s: float) -> None: ...
+
+    async def forget_user_room(self, user_id: str, code: str) -> None: ...
+
+    async def revoke_session(self, session: str) -> None:
+        """Tell every process that the session (its token's hash) has ended."""
+
 
 class LoginAttempts(Protocol):
     """Failed sign-ins, counted for a short while, so guessing is slowed down."""

@@ -31,6 +31,10 @@ CODE_ATTEMPTS = 8
 Rule = Callable[[Room, str, int, int], Transition]
 
 
+class RoomLimitReached(errors.DomainError):
+    code = "ROOM_LIMIT_REACHED"
+
+
 class RoomCommands:
     def __init__(
         self,
@@ -78,8 +82,19 @@ class RoomCommands:
 
     # -- seats --------------------------------------------------------------------------
 
+    async def _may_open(self, player: Player) -> None:
+        """:raises RoomLimitReached: the player has too many rooms open already."""
+        since_s = (self.clock.now_ms() - self.ttl_ms) / 1000
+        if await self.live.user_rooms(player.user_id, since_s) >= self.settings.max_open_rooms_per_user:
+            limit = self.settings.max_open_rooms_per_user
+            raise RoomLimitReached(f"At most {limit} open rooms per account; close or finish one first.")
+
+    async def _opened(self, player: Player, code: str) -> None:
+        await self.live.add_user_room(player.user_id, code, self.clock.now_ms() / 1000)
+
     async def create_room(self, player: Player, outlet: Outlet) -> Transition:
         """Issue a fresh code and open its room with ``player`` as host."""
+        await self._may_open(player)
         previous = outlet.room_code
         for _ in range(CODE_ATTEMPTS):
             code = rules.new_code()
@@ -89,6 +104,7 @@ class RoomCommands:
             except errors.RoomFull:
                 await self.hub.unlisten(outlet, code)
                 continue
+            await self._opened(player, code)
             await self._moved(player.user_id, outlet, previous, code)
             await self.presence.connected(player.user_id, outlet.connection_id, code)
             return t
@@ -102,9 +118,11 @@ class RoomCommands:
 
     async def reserve_code(self, player: Player) -> str:
         """Issue a code whose room opens when someone first joins it."""
+        await self._may_open(player)
         for _ in range(CODE_ATTEMPTS):
             code = rules.new_code()
             if await self.live.reserve(code, player.user_id, self.ttl_ms):
+                await self._opened(player, code)
                 return code
         raise UpdateConflict()
 
@@ -316,4 +334,6 @@ class RoomCommands:
                 log.exception("video_close_failed", roomCode=code)
         closed = await self.repository.close(code)
         if closed is not None:
+            for seat in {room.host_user_id, *(p.user_id for p in room.participants)}:
+                await self.live.forget_user_room(seat, code)
             log.info("room_terminal", roomCode=code, reason=room.closed_reason)

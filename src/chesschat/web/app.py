@@ -90,9 +90,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         clock, settings.stun_urls, settings.turn_urls, _turn_secret(settings), settings.turn_credential_ttl_seconds
     )
     repository = RoomRepository(live, video, clock, settings.room_update_attempts)
-    presence = Presence(live, clock, settings.node_dead_after_seconds)
+    presence = Presence(live, clock, settings.node_dead_after_seconds, settings.max_sockets_per_user)
     rooms = RoomCommands(repository, presence, live, hub, video, metrics, clock, settings)
     relay.on_resubscribed = rooms.resync
+    relay.on_session_revoked = hub.end_session
     timers = Timers(rooms, presence, repository, live, clock, settings, metrics)
     finalizer = None
     if settings.finalizer_enabled:

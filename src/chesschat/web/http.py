@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from chesschat.domain.errors import DomainError
 from chesschat.protocol import inbound, outbound
 from chesschat.protocol.catalogue import CATALOGUE, error_body
-from chesschat.services.identity import InvalidCredentials, player_of
+from chesschat.services.identity import InvalidCredentials, player_of, token_hash
 from chesschat.services.records import Account
 
 STATUS = {
@@ -23,6 +23,7 @@ STATUS = {
     "NOT_FOUND": 404,
     "CONFLICT": 409,
     "ROOM_UPDATE_CONFLICT": 409,
+    "ROOM_LIMIT_REACHED": 429,
     "TOO_MANY_ATTEMPTS": 429,
     "INVALID_PAYLOAD": 422,
     "NOT_READY": 503,
@@ -160,6 +161,8 @@ def install(app: FastAPI) -> None:
         token = bearer_token(request)
         if token:
             request.app.state.wiring.identity.logout(token)
+            # Sockets opened with this session, on any process, end with it.
+            await request.app.state.wiring.presence.session_ended(token_hash(token))
         response = JSONResponse({"ok": True})
         response.delete_cookie(request.app.state.wiring.settings.cookie_name, path="/")
         return response

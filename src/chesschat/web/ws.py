@@ -8,7 +8,6 @@ the size limit, or a flood past the rate limit): every other bad frame is answer
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from collections import deque
 from collections.abc import Mapping
@@ -21,13 +20,15 @@ from chesschat.domain.errors import DomainError
 from chesschat.domain.room import Player
 from chesschat.protocol import inbound
 from chesschat.protocol.outbound import Error, HeartbeatAck, RoomLeft, ServerFrame, encode
-from chesschat.services.identity import player_of
+from chesschat.services.identity import player_of, token_hash
+from chesschat.web.origins import origin_allowed
 
 if TYPE_CHECKING:
     from chesschat.web.app import Wiring
 
 log = structlog.get_logger("chesschat.ws")
 CLOSE_UNAUTHORIZED = 4001
+CLOSE_FORBIDDEN_ORIGIN = 4003
 CLOSE_TOO_LARGE = 1009
 CLOSE_POLICY = 1008
 TOUCH_EVERY_S = 300
@@ -74,10 +75,22 @@ class Connection:
     A client that falls ``MAX_BACKLOG`` frames behind is disconnected.
     """
 
-    __slots__ = ("backlog", "bucket", "connection_id", "player", "room_code", "touched", "user_id", "writer", "ws")
+    __slots__ = (
+        "backlog",
+        "bucket",
+        "connection_id",
+        "player",
+        "room_code",
+        "session",
+        "touched",
+        "user_id",
+        "writer",
+        "ws",
+    )
 
-    def __init__(self, ws: WebSocket, player: Player, bucket: TokenBucket, connection_id: str) -> None:
+    def __init__(self, ws: WebSocket, player: Player, bucket: TokenBucket, connection_id: str, session: str) -> None:
         self.ws = ws
+        self.session = session
         self.player = player
         self.user_id = player.user_id
         self.connection_id = connection_id
@@ -96,6 +109,10 @@ class Connection:
         self.backlog.append(text)
         if self.writer is None:
             self.writer = asyncio.get_running_loop().create_task(self._drain())
+
+    def revoke(self) -> None:
+        log.info("ws_session_ended", connectionId=self.connection_id)
+        asyncio.get_running_loop().create_task(self.ws.close(CLOSE_UNAUTHORIZED, "Session ended"))
 
     def send(self, frame: ServerFrame) -> None:
         self.push(encode(frame))
@@ -121,29 +138,49 @@ class Connection:
             await asyncio.shield(self.writer)
 
 
-def _token(ws: WebSocket, cookie_name: str) -> str | None:
+def _token(ws: WebSocket, cookie_name: str) -> tuple[str | None, bool]:
+    """The session token, and whether it came from the cookie (which a browser attaches
+    to an upgrade from any page: those must come from an allowed Origin)."""
     header = ws.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return ws.query_params.get("token") or ws.cookies.get(cookie_name)
+        return header[7:].strip(), False
+    query = ws.query_params.get("token")
+    if query:
+        return query, False
+    cookie = ws.cookies.get(cookie_name)
+    return cookie, cookie is not None
 
 
 async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
     settings = wiring.settings
-    token = _token(ws, settings.cookie_name)
+    token, by_cookie = _token(ws, settings.cookie_name)
     account = wiring.identity.authenticate(token)
+    # Refusals are sent after the upgrade: a close before it is an HTTP 403 that a client
+    # sees as 1006 and retries forever.
     await ws.accept()
-    if account is None:
+    if account is None or token is None:
         await ws.close(CLOSE_UNAUTHORIZED, "Unauthorized")
         return
+    if by_cookie and not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"), settings):
+        log.warning("ws_foreign_origin_refused", origin=(ws.headers.get("origin") or "")[:100])
+        await ws.close(CLOSE_FORBIDDEN_ORIGIN, "Origin not allowed")
+        return
     bucket = TokenBucket(settings.ws_rate_per_second, settings.ws_rate_burst)
-    conn = Connection(ws, player_of(account), bucket, wiring.presence.new_connection_id())
-    session_id = hashlib.sha256((token or "").encode()).hexdigest()[:16]
-    bound = log.bind(sessionId=session_id, connectionId=conn.connection_id, userId=conn.user_id)
+    session = token_hash(token)
+    conn = Connection(ws, player_of(account), bucket, wiring.presence.new_connection_id(), session)
+    bound = log.bind(sessionId=session[:16], connectionId=conn.connection_id, userId=conn.user_id)
+    try:
+        await wiring.presence.opened(conn.user_id, conn.connection_id)
+    except DomainError as exc:
+        bound.warning("ws_refused", code=exc.code)
+        conn.send(Error(exc.code, exc.detail))
+        await conn.flush()
+        await ws.close(CLOSE_POLICY, "Too many connections")
+        return
+    wiring.hub.opened(conn, session)
     wiring.metrics.incr("WsConnectionsOpened")
     wiring.metrics.open_connections.inc()
     bound.info("ws_connected")
-    await wiring.presence.connected(conn.user_id, conn.connection_id, None)
     try:
         while True:
             message = await ws.receive()
@@ -155,12 +192,13 @@ async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
         pass
     finally:
         conn.discard_backlog()
+        wiring.hub.closed(conn, session)
         wiring.metrics.incr("WsConnectionsClosed")
         wiring.metrics.open_connections.dec()
         bound.info("ws_disconnected", roomCode=conn.room_code)
         try:
             await wiring.rooms.disconnected(conn.user_id, conn)
-            await wiring.presence.disconnected(conn.connection_id)
+            await wiring.presence.disconnected(conn.user_id, conn.connection_id)
         except Exception:
             wiring.metrics.incr("AppErrors")
             bound.exception("ws_cleanup_failed")
@@ -170,12 +208,11 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
     """Handle one inbound frame; ``False`` closes the connection (abuse only)."""
     settings = wiring.settings
     text = message.get("text")
-    if text is None:
-        conn.send(Error("INVALID_PAYLOAD", "Send JSON text frames."))
-        return True
-    if len(text) > settings.ws_max_frame_bytes:
+    # A binary frame meets the same size limit and rate budget as a text one, then is refused.
+    size = len(text) if text is not None else len(message.get("bytes") or b"")
+    if size > settings.ws_max_frame_bytes:
         conn.send(Error("FRAME_TOO_LARGE", context={"limitBytes": settings.ws_max_frame_bytes}))
-        bound.warning("ws_frame_too_large", size=len(text))
+        bound.warning("ws_frame_too_large", size=size)
         await conn.flush()
         await conn.ws.close(CLOSE_TOO_LARGE, "Frame too large")
         return False
@@ -186,6 +223,9 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
             await conn.ws.close(CLOSE_POLICY, "Rate limit exceeded")
             return False
         conn.send(Error("RATE_LIMITED"))
+        return True
+    if text is None:
+        conn.send(Error("INVALID_PAYLOAD", "Send JSON text frames."))
         return True
     parsed = inbound.parse(text)
     if isinstance(parsed, inbound.Rejection):
@@ -211,7 +251,7 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
             conn.send(HeartbeatAck(wiring.clock.now_ms()))
             if time.monotonic() - conn.touched > TOUCH_EVERY_S:
                 conn.touched = time.monotonic()
-                await wiring.presence.still_connected(conn.connection_id)
+                await wiring.presence.still_connected(conn.user_id, conn.connection_id)
         case inbound.CreateRoom():
             await rooms.create_room(player, conn)
         case inbound.JoinRoom(code):

@@ -70,6 +70,8 @@ export const ERRORS = Object.freeze({
   NOT_IN_ROOM: ["You are not a player in this room.", false],
   RATE_LIMITED: ["Too many messages; slow down.", true],
   FRAME_TOO_LARGE: ["Message too large.", false],
+  TOO_MANY_CONNECTIONS: ["Too many open connections for this account.", false],
+  ROOM_LIMIT_REACHED: ["Too many open rooms for this account.", false],
   INTERNAL_ERROR: ["Unexpected error handling request.", true],
   NOT_FOUND: ["Not found.", false],
   CONFLICT: ["Already exists.", false],
