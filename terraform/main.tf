@@ -44,6 +44,9 @@ locals {
       CHESSCHAT_VIDEO                 = var.video_provider
       CHESSCHAT_METRICS               = "cloudwatch"
       CHESSCHAT_TURN_URLS             = jsonencode(flatten(module.coturn[*].turn_urls))
+      # Longer than the ALB's idle timeout (120 s), so that the ALB, not the app, closes an
+      # idle connection: the other way round a request can land on a closing one (a 502).
+      CHESSCHAT_HTTP_KEEP_ALIVE_SECONDS = "130"
     },
     # Only when the TURN server exists (module.coturn has zero or one instance).
     { for arn in module.coturn[*].secret_arn : "CHESSCHAT_TURN_SECRET_ARN" => arn },
