@@ -38,6 +38,9 @@ from chesschat.services.records import (
 
 WHITE_INDEX = "white-player-index"
 BLACK_INDEX = "black-player-index"
+SENDER_INDEX = "sender-index"
+CHALLENGER_INDEX = "challenger-index"
+CHALLENGED_INDEX = "challenged-index"
 SOCIAL_TABLES = ("friendships", "friend_requests", "challenges", "notifications", "pair_rooms")
 # Error codes that say "not now": the caller waits and tries again.
 TRANSIENT = {
@@ -63,8 +66,11 @@ def _index(name: str, hash_key: str, range_key: str) -> dict[str, Any]:
     }
 
 
-def _table(hash_key: str, range_key: str | None = None, **indexes: tuple[str, str]) -> dict[str, Any]:
+def _table(
+    hash_key: str, range_key: str | None = None, indexes: Mapping[str, tuple[str, str]] | None = None
+) -> dict[str, Any]:
     """A table's key schema, attribute types and GSIs (names as in the Terraform module)."""
+    indexes = indexes or {}
     keys = [{"AttributeName": hash_key, "KeyType": "HASH"}]
     names = {hash_key}
     if range_key:
@@ -72,7 +78,7 @@ def _table(hash_key: str, range_key: str | None = None, **indexes: tuple[str, st
         names.add(range_key)
     spec: dict[str, Any] = {"KeySchema": keys}
     if indexes:
-        spec["GlobalSecondaryIndexes"] = [_index(n.replace("_", "-"), *ks) for n, ks in indexes.items()]
+        spec["GlobalSecondaryIndexes"] = [_index(n, *ks) for n, ks in indexes.items()]
         names.update(k for ks in indexes.values() for k in ks)
     spec["AttributeDefinitions"] = [{"AttributeName": n, "AttributeType": "S"} for n in sorted(names)]
     return spec
@@ -84,15 +90,16 @@ TABLES: dict[str, dict[str, Any]] = {
     "sessions": _table("token_hash"),
     "games": _table(
         "game_id",
-        white_player_index=("white_player_id", "ended_at"),
-        black_player_index=("black_player_id", "ended_at"),
+        indexes={WHITE_INDEX: ("white_player_id", "ended_at"), BLACK_INDEX: ("black_player_id", "ended_at")},
     ),
     "friendships": _table("user_id", "friend_user_id"),
-    "friend_requests": _table("recipient_user_id", "request_id", sender_index=("sender_user_id", "created_at")),
+    "friend_requests": _table("recipient_user_id", "request_id", {SENDER_INDEX: ("sender_user_id", "created_at")}),
     "challenges": _table(
         "challenge_id",
-        challenger_index=("challenger_user_id", "created_at"),
-        challenged_index=("challenged_user_id", "created_at"),
+        indexes={
+            CHALLENGER_INDEX: ("challenger_user_id", "created_at"),
+            CHALLENGED_INDEX: ("challenged_user_id", "created_at"),
+        },
     ),
     "notifications": _table("user_id", "notification_id"),
     "pair_rooms": _table("pair_id"),
@@ -134,7 +141,7 @@ def _now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def _cancel_reasons(exc: ClientError) -> list[str]:
+def cancel_reasons(exc: ClientError) -> list[str]:
     """The per-item codes of a cancelled transaction (``"None"`` where an item was fine)."""
     reasons = exc.response.get("CancellationReasons")
     if reasons:
@@ -142,6 +149,20 @@ def _cancel_reasons(exc: ClientError) -> list[str]:
     message = str(exc.response.get("Error", {}).get("Message", ""))
     listed = message.rpartition("[")[2].rstrip("]")
     return [part.strip() for part in listed.split(",")]
+
+
+def call(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
+    """One API call, with the transient failures turned into :class:`StoreUnavailable`."""
+    try:
+        response: dict[str, Any] = getattr(client, operation)(**kwargs)
+    except BotoCoreError as exc:
+        raise StoreUnavailable(f"dynamodb: {exc}") from exc
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in TRANSIENT:
+            raise StoreUnavailable(f"dynamodb {code}: {exc}") from exc
+        raise
+    return response
 
 
 class DynamoRecords:
@@ -158,17 +179,7 @@ class DynamoRecords:
         return f"{self.prefix}{table}"
 
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        """One API call, with the transient failures turned into :class:`StoreUnavailable`."""
-        try:
-            response: dict[str, Any] = getattr(self.client, operation)(**kwargs)
-        except BotoCoreError as exc:
-            raise StoreUnavailable(f"dynamodb: {exc}") from exc
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in TRANSIENT:
-                raise StoreUnavailable(f"dynamodb {code}: {exc}") from exc
-            raise
-        return response
+        return call(self.client, operation, **kwargs)
 
     def create_tables(self) -> list[str]:
         """Create every missing table (on-demand billing); returns the names created."""
@@ -333,7 +344,7 @@ class DynamoRecords:
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
-            reasons = _cancel_reasons(exc)
+            reasons = cancel_reasons(exc)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 return False
             if "ConditionalCheckFailed" in reasons[1:]:

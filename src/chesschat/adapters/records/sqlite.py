@@ -2,8 +2,9 @@
 
 Tables mirror the DynamoDB design: ``users`` (immutable ``user_id`` and the counters),
 ``usernames`` (lowercased name → user id), ``games`` (the key attributes as columns for the
-two player indexes, the whole item of :mod:`.mapping` as JSON), plus ``sessions`` for local
-identity, keyed by the SHA-256 of the token. WAL mode lets many processes share the file;
+two player indexes, the whole item of :mod:`.mapping` as JSON), ``sessions`` for local
+identity, keyed by the SHA-256 of the token, and the five social tables that
+:mod:`.sqlite_social` reads and writes through this store's connections. WAL mode lets many processes share the file;
 every write is a ``BEGIN IMMEDIATE`` transaction. Schema migrations run on open, numbered
 by ``PRAGMA user_version``.
 
@@ -75,6 +76,62 @@ MIGRATIONS = (
     CREATE INDEX games_by_white ON games(white_player_id, ended_at, game_id);
     CREATE INDEX games_by_black ON games(black_player_id, ended_at, game_id)
     """,
+    # The social tables (see sqlite_social.py): the DynamoDB items' attributes as columns.
+    """
+    CREATE TABLE friendships (
+        user_id TEXT NOT NULL,
+        friend_user_id TEXT NOT NULL,
+        friend_username TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, friend_user_id)
+    );
+    CREATE TABLE friend_requests (
+        recipient_user_id TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        sender_user_id TEXT NOT NULL,
+        sender_username TEXT NOT NULL,
+        recipient_username TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        pair_id TEXT NOT NULL,
+        PRIMARY KEY (recipient_user_id, request_id)
+    );
+    CREATE INDEX friend_requests_by_sender ON friend_requests(sender_user_id, created_at);
+    CREATE UNIQUE INDEX friend_requests_one_pending ON friend_requests(pair_id) WHERE status = 'pending';
+    CREATE TABLE challenges (
+        challenge_id TEXT PRIMARY KEY,
+        challenger_user_id TEXT NOT NULL,
+        challenger_username TEXT NOT NULL,
+        challenged_user_id TEXT NOT NULL,
+        challenged_username TEXT NOT NULL,
+        room_code TEXT,
+        status TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX challenges_by_challenger ON challenges(challenger_user_id, created_at);
+    CREATE INDEX challenges_by_challenged ON challenges(challenged_user_id, created_at);
+    CREATE TABLE notifications (
+        user_id TEXT NOT NULL,
+        notification_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL,
+        entity_id TEXT,
+        read INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, notification_id)
+    );
+    CREATE TABLE pair_rooms (
+        pair_id TEXT PRIMARY KEY,
+        room_code TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )
+    """,
 )
 
 USER_COLUMNS = (
@@ -131,8 +188,10 @@ class SQLiteRecords:
         return db
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error.
+        The write lock is taken before the first read, so what a transaction reads stays
+        true until it commits."""
         db = self._db()
         with _unavailable_when_busy():
             db.execute("BEGIN IMMEDIATE")
@@ -144,16 +203,16 @@ class SQLiteRecords:
                     db.execute("ROLLBACK")
                 raise
 
-    def _read(self, sql: str, args: Sequence[Any] | Mapping[str, Any]) -> list[Any]:
+    def read(self, sql: str, args: Sequence[Any] | Mapping[str, Any]) -> list[Any]:
         with _unavailable_when_busy():
             return self._db().execute(sql, args).fetchall()
 
     def _migrate(self) -> None:
         # Read first: a process that starts while another holds the write lock (the schema
         # being current) must not need that lock.
-        if self._read("PRAGMA user_version", ())[0][0] >= len(MIGRATIONS):
+        if self.read("PRAGMA user_version", ())[0][0] >= len(MIGRATIONS):
             return
-        with self._write() as db:
+        with self.write() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in script.split(";"):
@@ -172,7 +231,7 @@ class SQLiteRecords:
     def create_user(self, username: str, email: str, password_hash: str) -> Account:
         user_id = str(uuid.uuid4())
         try:
-            with self._write() as db:
+            with self.write() as db:
                 db.execute("INSERT INTO usernames(username_lower, user_id) VALUES (?, ?)", (username.lower(), user_id))
                 db.execute(
                     "INSERT INTO users(user_id, username, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -188,40 +247,40 @@ class SQLiteRecords:
         return Account(*rows[0]) if rows else None
 
     def user(self, user_id: str) -> Account | None:
-        return self._account(self._read(f"SELECT {USER_COLUMNS} FROM users u WHERE u.user_id = ?", (user_id,)))
+        return self._account(self.read(f"SELECT {USER_COLUMNS} FROM users u WHERE u.user_id = ?", (user_id,)))
 
     def user_by_username(self, username: str) -> Account | None:
         sql = f"SELECT {USER_COLUMNS} FROM usernames n JOIN users u ON u.user_id = n.user_id WHERE n.username_lower = ?"
-        return self._account(self._read(sql, (username.lower(),)))
+        return self._account(self.read(sql, (username.lower(),)))
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
-        with self._write() as db:
+        with self.write() as db:
             db.execute("UPDATE users SET password_hash = ? WHERE user_id = ?", (password_hash, user_id))
 
     def touch_login(self, user_id: str) -> None:
-        with self._write() as db:
+        with self.write() as db:
             db.execute("UPDATE users SET last_login_at = ? WHERE user_id = ?", (_now_iso(), user_id))
 
     def add_session(self, token_hash: str, user_id: str, expires_at: float) -> None:
-        with self._write() as db:
+        with self.write() as db:
             db.execute(
                 "INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 (token_hash, user_id, time.time(), expires_at),
             )
 
     def session_user(self, token_hash: str, now: float) -> str | None:
-        rows = self._read("SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?", (token_hash, now))
+        rows = self.read("SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?", (token_hash, now))
         return str(rows[0][0]) if rows else None
 
     def drop_session(self, token_hash: str) -> None:
-        with self._write() as db:
+        with self.write() as db:
             db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
     # Games
 
     def record_game(self, game: FinishedGame, changes: Sequence[StatChange]) -> bool:
         item = game_to_item(game)
-        with self._write() as db:
+        with self.write() as db:
             inserted = db.execute(
                 "INSERT INTO games(game_id, white_player_id, black_player_id, winner, result, ended_at, record)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(game_id) DO NOTHING",
@@ -248,7 +307,7 @@ class SQLiteRecords:
         return True
 
     def game(self, game_id: str) -> FinishedGame | None:
-        rows = self._read("SELECT record FROM games WHERE game_id = ?", (game_id,))
+        rows = self.read("SELECT record FROM games WHERE game_id = ?", (game_id,))
         return game_from_item(orjson.loads(rows[0][0])) if rows else None
 
     def history(self, user_id: str, limit: int, before: Cursor | None) -> list[FinishedGame]:
@@ -266,7 +325,7 @@ class SQLiteRecords:
         args: dict[str, Any] = {"user": user_id, "limit": limit}
         if before:
             args.update(ended_at=before.ended_at, game_id=before.game_id)
-        return [game_from_item(orjson.loads(row[2])) for row in self._read(sql, args)]
+        return [game_from_item(orjson.loads(row[2])) for row in self.read(sql, args)]
 
     def ping(self) -> bool:
-        return bool(self._read("SELECT 1", ()) == [(1,)])
+        return bool(self.read("SELECT 1", ()) == [(1,)])
