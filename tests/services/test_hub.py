@@ -53,3 +53,30 @@ async def test_hub_a_room_gone_is_closed_for_its_sockets() -> None:
     await hub.resend("ROOMCODE", [(None, RoomClosed("ROOMCODE", "closed"))], 0)
     assert socket.got == ["opened", "closed"]
     assert "ROOMCODE" not in hub.rooms and socket.room_code is None
+
+
+@dataclass(eq=False)
+class UserSocket:
+    user_id: str
+    got: list[str] = field(default_factory=list)
+    revoked: bool = False
+
+    def push(self, text: str) -> None:
+        self.got.append(text)
+
+    def revoke(self) -> None:
+        self.revoked = True
+
+
+def test_hub_a_users_frame_reaches_each_of_their_open_sockets_and_no_one_else() -> None:
+    hub = Hub()
+    phone, laptop, other = UserSocket("u1"), UserSocket("u1"), UserSocket("u2")
+    hub.opened(phone, "s1")
+    hub.opened(laptop, "s2")
+    hub.opened(other, "s3")
+    assert hub.to_user("u1", "hello") == 2
+    assert phone.got == laptop.got == ["hello"] and other.got == []
+    hub.closed(phone, "s1")
+    assert hub.to_user("u1", "again") == 1 and laptop.got == ["hello", "again"]
+    hub.closed(laptop, "s2")
+    assert hub.to_user("u1", "gone") == 0

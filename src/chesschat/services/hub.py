@@ -36,6 +36,14 @@ class Revocable(Protocol):
         """The socket's session has ended: close it as unauthorized."""
 
 
+class UserSocket(Revocable, Protocol):
+    """An open socket as the hub keeps it: ended with its session, and reached by its user."""
+
+    user_id: str
+
+    def push(self, text: str) -> None: ...
+
+
 class Subscriber(Protocol):
     async def subscribe(self, code: str) -> None: ...
 
@@ -81,18 +89,29 @@ class Hub:
         # Per room, the version of the last snapshot resent here: the relay's copies of
         # events up to it are already in that snapshot.
         self._floors: dict[str, int] = {}
-        # This process's sockets by session (the hash of their token), to end them.
-        self._sessions: dict[str, set[Revocable]] = {}
+        # This process's sockets by session (the hash of their token), to end them, and by
+        # user, to reach them wherever they are.
+        self._sessions: dict[str, set[UserSocket]] = {}
+        self._users: dict[str, set[UserSocket]] = {}
 
-    def opened(self, socket: Revocable, session: str) -> None:
+    def opened(self, socket: UserSocket, session: str) -> None:
         self._sessions.setdefault(session, set()).add(socket)
+        self._users.setdefault(socket.user_id, set()).add(socket)
 
-    def closed(self, socket: Revocable, session: str) -> None:
-        sockets = self._sessions.get(session)
-        if sockets is not None:
-            sockets.discard(socket)
-            if not sockets:
-                del self._sessions[session]
+    def closed(self, socket: UserSocket, session: str) -> None:
+        for index, key in ((self._sessions, session), (self._users, socket.user_id)):
+            sockets = index.get(key)
+            if sockets is not None:
+                sockets.discard(socket)
+                if not sockets:
+                    del index[key]
+
+    def to_user(self, user_id: str, text: str) -> int:
+        """Hand an encoded frame to every socket of the user on this process; how many."""
+        sockets = self._users.get(user_id, set())
+        for socket in sockets:
+            socket.push(text)
+        return len(sockets)
 
     def end_session(self, session: str) -> int:
         """Close this process's sockets of an ended session; how many there were."""
