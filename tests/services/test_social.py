@@ -27,9 +27,13 @@ from tests.support import FakeClock
 class FakeSockets:
     def __init__(self) -> None:
         self.online: set[str] = set()
+        self.pairs: dict[str, set[str]] = {}
 
     async def live_sockets(self, user_id: str, now_s: float) -> int:
         return 1 if user_id in self.online else 0
+
+    async def remember_pair(self, code: str, a: str, b: str) -> None:
+        self.pairs[code] = {a, b}
 
 
 class Pushed:
@@ -150,7 +154,7 @@ async def test_social_removing_a_friend_ends_it_both_ways(service: Social, recor
 
 
 async def test_social_challenge_accepted_into_the_pair_room(
-    service: Social, records: SQLiteRecords, pushed: Pushed
+    service: Social, records: SQLiteRecords, pushed: Pushed, sockets: FakeSockets
 ) -> None:
     ann, bob = account(records, "ann"), account(records, "bob")
     await befriend(service, ann, bob)
@@ -163,6 +167,7 @@ async def test_social_challenge_accepted_into_the_pair_room(
     accepted = await service.accept_challenge(bob.user_id, challenge.challenge_id)
     code, opponent = await service.pair_room(ann.user_id, "bob")
     assert accepted.status is ChallengeStatus.ACCEPTED and accepted.room_code == code and opponent == bob
+    assert sockets.pairs == {code: {ann.user_id, bob.user_id}}
     again = await service.accept_challenge(bob.user_id, challenge.challenge_id)
     assert again.room_code == code
     assert pushed.kinds(ann.user_id).count(NotificationKind.CHALLENGE_ACCEPTED) == 1

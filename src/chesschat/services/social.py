@@ -26,6 +26,7 @@ from chesschat.domain.social import (
     RequestStatus,
     UserRef,
 )
+from chesschat.protocol.outbound import ServerFrame
 from chesschat.services.ports import Clock
 from chesschat.services.records import Account, RecordStore
 from chesschat.services.social_store import SocialStore
@@ -50,6 +51,20 @@ class LiveSockets(Protocol):
         ...
 
 
+class SocialLive(LiveSockets, Protocol):
+    """What the social use cases need of the live state."""
+
+    async def remember_pair(self, code: str, a: str, b: str) -> None:
+        """``code`` is the pair room of ``a`` and ``b``: only they may open it or sit in it."""
+        ...
+
+
+class UserFrames(Protocol):
+    async def to_user(self, user_id: str, frame: ServerFrame) -> None:
+        """Send the frame to every socket the user holds open, on any process."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Friend:
     friendship: Friendship
@@ -65,13 +80,13 @@ class Social:
         self,
         store: SocialStore,
         accounts: RecordStore,
-        sockets: LiveSockets,
+        live: SocialLive,
         clock: Clock,
         push: Push | None = None,
     ) -> None:
         self.store = store
         self.accounts = accounts
-        self.sockets = sockets
+        self.live = live
         self.clock = clock
         self.push = push
 
@@ -142,7 +157,7 @@ class Social:
         """The user's friends, each with whether they hold a socket open right now."""
         friendships = await asyncio.to_thread(self.store.friends, user_id)
         now_s = self.clock.now_ms() / 1000
-        counts = await asyncio.gather(*(self.sockets.live_sockets(f.friend.user_id, now_s) for f in friendships))
+        counts = await asyncio.gather(*(self.live.live_sockets(f.friend.user_id, now_s) for f in friendships))
         return [Friend(f, count > 0) for f, count in zip(friendships, counts, strict=True)]
 
     async def remove_friend(self, user_id: str, friend_id: str) -> None:
@@ -186,6 +201,8 @@ class Social:
         """
         before = await asyncio.to_thread(self.store.challenge, user_id, challenge_id)
         accepted = await self._answer(self.store.accept_challenge, user_id, challenge_id, self.clock.now_ms())
+        if accepted.room_code is not None:
+            await self.live.remember_pair(accepted.room_code, accepted.challenger.user_id, user_id)
         # An accept repeated returns the challenge as first accepted: the challenger is told once.
         if before.status is not ChallengeStatus.ACCEPTED:
             await self._notify(
@@ -242,6 +259,7 @@ class Social:
         if opponent.user_id == user_id:
             raise social.SelfChallenge("You can't challenge yourself.")
         code = await asyncio.to_thread(self.store.pair_room, user_id, opponent.user_id)
+        await self.live.remember_pair(code, user_id, opponent.user_id)
         return code, opponent
 
     # Notifications
