@@ -247,3 +247,16 @@ async def test_social_notifications_marked_read_one_or_all(
         await service.mark_read(bob.user_id, newest.notification_id)
     assert await service.mark_all_read(ann.user_id) == 1
     assert all(n.read for n in await service.notifications(ann.user_id))
+
+
+async def test_social_a_failed_push_leaves_the_notification_stored_and_the_action_done(
+    records: SQLiteRecords, clock: FakeClock, sockets: FakeSockets
+) -> None:
+    async def broken(notification: Notification) -> None:
+        raise ConnectionError("relay down")
+
+    service = Social(open_social(records), records, sockets, clock, broken)
+    ann, bob = account(records, "ann"), account(records, "bob")
+    request = await service.send_request(ann, "bob")
+    assert request.status is RequestStatus.PENDING
+    assert [n.entity_id for n in await service.notifications(bob.user_id)] == [request.request_id]

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+import structlog
+
 from chesschat.domain import social
 from chesschat.domain.errors import DomainError
 from chesschat.domain.social import (
@@ -31,6 +33,7 @@ from chesschat.services.ports import Clock
 from chesschat.services.records import Account, RecordStore
 from chesschat.services.social_store import SocialStore
 
+log = structlog.get_logger("chesschat.social")
 NOTIFICATIONS_LISTED = 50
 NOTIFICATIONS_KEPT = 200
 CHALLENGES_LISTED = 50
@@ -282,5 +285,9 @@ class Social:
         await asyncio.to_thread(self.store.add_notification, notification)
         await asyncio.to_thread(self.store.prune_notifications, user_id, NOTIFICATIONS_KEPT)
         if self.push is not None:
-            await self.push(notification)
+            try:
+                await self.push(notification)
+            except Exception:
+                # It is stored, and listed: a recipient who missed it live still sees it.
+                log.exception("notification_push_failed", userId=user_id)
         return notification
