@@ -47,6 +47,9 @@ locals {
       # Longer than the ALB's idle timeout (120 s), so that the ALB, not the app, closes an
       # idle connection: the other way round a request can land on a closing one (a 502).
       CHESSCHAT_HTTP_KEEP_ALIVE_SECONDS = "130"
+      # The ALB appends the address each client reached it from to X-Forwarded-For; the
+      # sign-in throttle counts per client address by that entry.
+      CHESSCHAT_TRUSTED_PROXY_HOPS = "1"
     },
     # Only when the TURN server exists (module.coturn has zero or one instance).
     { for arn in module.coturn[*].secret_arn : "CHESSCHAT_TURN_SECRET_ARN" => arn },

@@ -44,8 +44,7 @@ class Settings(BaseSettings):
     identity: Literal["local", "cognito"] = "local"
     session_ttl_seconds: int = 30 * 24 * 3600
     cookie_name: str = "chesschat_session"
-    cookie_secure: bool = False
-    login_failures_per_minute: int = 10
+    cookie_secure: bool = Field(False, description="Mark the session cookie Secure even without an https public URL.")
     sqlite_busy_timeout_seconds: float = Field(5.0, description="How long a write waits for the SQLite lock.")
     dynamodb_endpoint_url: str | None = Field(None, description="A DynamoDB emulator's URL; unset means AWS.")
     dynamodb_table_prefix: str | None = Field(None, description="Table name prefix; default chesschat-<env>-.")
@@ -98,6 +97,23 @@ class Settings(BaseSettings):
         description="Client networks the per-address cap does not count.",
     )
 
+    # Sign-in throttle and proxies (see docs/operations.md, Security). After its free failures
+    # an account, or a client address, waits 1 s before its next attempt, then twice as long
+    # after each further failure, up to the longest delay.
+    login_free_failures_per_account: int = Field(
+        5, ge=1, description="Failed sign-ins to one account before each further attempt must wait."
+    )
+    login_free_failures_per_address: int = Field(
+        50, ge=1, description="Failed sign-ins from one client address before each further attempt must wait."
+    )
+    login_max_delay_seconds: int = Field(300, ge=1, description="The longest wait between attempts.")
+    login_failures_kept_seconds: int = Field(
+        3600, ge=1, description="Failures are forgotten this long after the latest; at least the longest delay."
+    )
+    trusted_proxy_hops: int = Field(
+        0, ge=0, description="Proxies in front that append to X-Forwarded-For (the ALB: 1); 0: the socket peer."
+    )
+
     # Background workers (every process runs them). Each deadline loop sleeps until its
     # earliest deadline, and a deadline this process writes wakes it; these are the longest
     # it waits before looking again (how soon it meets a deadline a dead process left).
@@ -130,6 +146,12 @@ class Settings(BaseSettings):
         secret = self.turn_secret.get_secret_value().strip().lower() if self.turn_secret else None
         if secret is not None and self.env != "local" and secret in PLACEHOLDER_SECRETS:
             raise ValueError("CHESSCHAT_TURN_SECRET is a placeholder; set a real secret")
+        return self
+
+    @model_validator(mode="after")
+    def _remember_failures_through_the_delay(self) -> Settings:
+        if self.login_failures_kept_seconds < self.login_max_delay_seconds:
+            raise ValueError("CHESSCHAT_LOGIN_FAILURES_KEPT_SECONDS must be at least CHESSCHAT_LOGIN_MAX_DELAY_SECONDS")
         return self
 
     @property

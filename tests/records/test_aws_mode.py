@@ -86,6 +86,7 @@ def aws_app(moto_server: MotoServer, auth_redis: tuple[str, str], tmp_path: Path
         "CHESSCHAT_METRICS": "cloudwatch",
         "CHESSCHAT_TURN_URLS": "[]",
         "CHESSCHAT_HTTP_KEEP_ALIVE_SECONDS": "130",
+        "CHESSCHAT_TRUSTED_PROXY_HOPS": "1",
     }
     optional = {"CHESSCHAT_TURN_SECRET_ARN"}  # only with the coturn server
     assert task_setting_names() - optional == set(task), "terraform passes settings this test does not stand in for"

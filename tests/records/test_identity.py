@@ -6,19 +6,28 @@ import pytest
 
 from chesschat.services.identity import InvalidCredentials, LocalIdentity, UsernameUnavailable, token_hash
 from chesschat.services.records import RecordStore
+from chesschat.services.sign_in_throttle import SignInThrottle, ThrottlePolicy
+from tests.services.fakes import MemoryLoginAttempts
+from tests.support import FakeClock
+
+ADDRESS = "192.0.2.1"
+
+
+def throttle() -> SignInThrottle:
+    return SignInThrottle(MemoryLoginAttempts(), FakeClock(), ThrottlePolicy(5, 50, 300, 3600))
 
 
 async def test_identity_signup_login_and_logout_on_the_record_store(store: RecordStore) -> None:
-    identity = LocalIdentity(store, session_ttl_s=60)
+    identity = LocalIdentity(store, session_ttl_s=60, throttle=throttle())
     token, account = await identity.signup("Carlsen", "correct horse", "c@example.com")
     assert account.username == "carlsen" and identity.authenticate(token) == account
     with pytest.raises(UsernameUnavailable) as taken:
         await identity.signup("CARLSEN", "another password")
     assert taken.value.code == "CONFLICT"
     with pytest.raises(InvalidCredentials) as wrong:
-        await identity.login("carlsen", "wrong password")
+        await identity.login("carlsen", "wrong password", ADDRESS)
     assert wrong.value.code == "INVALID_CREDENTIALS"
-    second, again = await identity.login("Carlsen", "correct horse")
+    second, again = await identity.login("Carlsen", "correct horse", ADDRESS)
     assert again.user_id == account.user_id and second != token
     assert store.session_user(second, 0) is None  # the store keeps only the token's hash
     assert store.session_user(token_hash(second), 0) == account.user_id

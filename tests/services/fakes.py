@@ -16,7 +16,7 @@ import orjson
 from chesschat.domain.room import Room
 from chesschat.protocol.outbound import VideoReady
 from chesschat.services.hub import Envelope
-from chesschat.services.ports import ConnectionRecord, Deadline, Outbox, RoomGone
+from chesschat.services.ports import ConnectionRecord, Deadline, LoginFailures, Outbox, RoomGone
 
 
 class MemoryLive:
@@ -31,6 +31,7 @@ class MemoryLive:
         self.sockets: dict[str, dict[str, float]] = {}
         self.opened: dict[str, dict[str, float]] = {}
         self.revoked: list[str] = []
+        self.pairs: dict[str, tuple[str, str]] = {}
 
     async def load(self, code: str) -> Room | None:
         return self.rooms.get(code)
@@ -95,6 +96,12 @@ class MemoryLive:
     async def claim_reservation(self, code: str) -> bool:
         return self.reservations.pop(code, None) is not None
 
+    async def remember_pair(self, code: str, a: str, b: str) -> None:
+        self.pairs[code] = (a, b)
+
+    async def pair_of(self, code: str) -> tuple[str, str] | None:
+        return self.pairs.get(code)
+
     async def publish(self, code: str, envelope: Envelope) -> None:
         if self.deliver is not None:
             await self.deliver(code, envelope.pack())
@@ -134,6 +141,9 @@ class MemoryLive:
 
     async def forget_user_socket(self, user_id: str, connection_id: str) -> None:
         self.sockets.get(user_id, {}).pop(connection_id, None)
+
+    async def live_sockets(self, user_id: str, now_s: float) -> int:
+        return sum(1 for until in self.sockets.get(user_id, {}).values() if until > now_s)
 
     async def user_rooms(self, user_id: str, since_s: float) -> int:
         return sum(1 for at in self.opened.get(user_id, {}).values() if at >= since_s)
@@ -184,3 +194,30 @@ class Socket:
 
     def last(self, tag: str) -> dict[str, Any]:
         return next(frame for frame in reversed(self.frames) if frame["type"] == tag)
+
+
+class MemoryLoginAttempts:
+    """The login-attempt port in memory (no expiry: a test's failures last the test)."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, LoginFailures] = {}
+        self.addresses: dict[str, LoginFailures] = {}
+
+    async def login_failures(self, account: str, address: str) -> tuple[LoginFailures, LoginFailures]:
+        return self.accounts.get(account, LoginFailures()), self.addresses.get(address, LoginFailures())
+
+    async def count_login_failure(
+        self, account: str, address: str, at_ms: int, keep_s: int
+    ) -> tuple[LoginFailures, LoginFailures]:
+        before = await self.login_failures(account, address)
+        self.accounts[account] = LoginFailures(before[0].count + 1, at_ms)
+        self.addresses[address] = LoginFailures(before[1].count + 1, at_ms)
+        return before
+
+    async def forget_login_failure(self, account: str, address: str) -> None:
+        self.accounts.pop(account, None)
+        left = self.addresses.get(address, LoginFailures()).count - 1
+        if left > 0:
+            self.addresses[address] = LoginFailures(left, self.addresses[address].last_ms)
+        else:
+            self.addresses.pop(address, None)

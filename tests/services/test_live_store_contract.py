@@ -4,9 +4,10 @@ means the fake lies, and the command tests with it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from redis.asyncio import Redis
@@ -16,6 +17,7 @@ from chesschat.domain import room as rules
 from chesschat.domain.game import GameSettings
 from chesschat.domain.room import Player, Room
 from chesschat.services.ports import ConnectionRecord, Deadline, LiveStore, Outbox, RoomDeadlines, RoomGone
+from chesschat.services.social import LiveSockets, SocialLive
 from tests.services.fakes import MemoryLive
 
 NOW_MS = 1_000_000_000
@@ -140,3 +142,25 @@ async def test_live_store_processes_report_in_and_are_forgotten(live: LiveStore)
     assert await live.node_rooms("node-a") == [] and await live.due(Deadline.NODES, 15.0) == []
     await live.delete_connection("node-a/1")
     assert await live.ping()
+
+
+async def test_live_store_counts_a_users_sockets_still_in_time(live: LiveStore) -> None:
+    sockets = cast(LiveSockets, live)
+    now_s = time.time()
+    assert await sockets.live_sockets(ALICE.user_id, now_s) == 0
+    await live.user_sockets(ALICE.user_id, "node-a/1", now_s + 60, now_s)
+    await live.user_sockets(ALICE.user_id, "node-b/1", now_s + 5, now_s)
+    assert await sockets.live_sockets(ALICE.user_id, now_s) == 2
+    assert await sockets.live_sockets(ALICE.user_id, now_s + 10) == 1
+    await live.forget_user_socket(ALICE.user_id, "node-a/1")
+    assert await sockets.live_sockets(ALICE.user_id, now_s) == 1
+    assert await sockets.live_sockets(BOB.user_id, now_s) == 0
+
+
+async def test_live_store_a_pair_rooms_owners_are_kept_for_good(live: LiveStore) -> None:
+    pairs = cast(SocialLive, live)
+    assert await live.pair_of("PAIRAAAA") is None
+    await pairs.remember_pair("PAIRAAAA", ALICE.user_id, BOB.user_id)
+    await pairs.remember_pair("PAIRAAAA", ALICE.user_id, BOB.user_id)
+    assert await live.pair_of("PAIRAAAA") == (ALICE.user_id, BOB.user_id)
+    assert await live.pair_of("PAIRBBBB") is None

@@ -218,3 +218,18 @@ async def test_room_commands_a_signal_reaches_only_the_other_player(one: Process
     assert "signal" not in alice.tags()
     with pytest.raises(errors.NotInRoom):
         await one.rooms.signal(Player("eve-id", "eve", "eve"), code, {"sdp": "x"})
+
+
+async def test_room_commands_a_pair_code_opens_for_either_friend_and_seats_no_one_else(
+    one: Process, live: MemoryLive
+) -> None:
+    await live.remember_pair("PAIRCODE", ALICE.user_id, BOB.user_id)
+    eve = Player("eve-id", "eve", "eve")
+    with pytest.raises(errors.RoomNotFound):
+        await one.rooms.join(eve, one.socket(eve), "PAIRCODE")
+    opened = await one.rooms.join(BOB, one.socket(BOB), "PAIRCODE")
+    assert opened.room.host_user_id == BOB.user_id
+    with pytest.raises(errors.RoomFull):
+        await one.rooms.join(eve, one.socket(eve), "PAIRCODE")
+    await one.rooms.join(ALICE, one.socket(ALICE), "PAIRCODE")
+    assert {p.user_id for p in live.rooms["PAIRCODE"].participants} == {ALICE.user_id, BOB.user_id}

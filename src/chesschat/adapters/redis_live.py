@@ -23,8 +23,9 @@ from chesschat.adapters.records.mapping import decode_job, encode_job
 from chesschat.domain.finished import FinishedGame
 from chesschat.domain.room import Room
 from chesschat.domain.serde import room_from_dict, room_to_dict
+from chesschat.protocol.outbound import ServerFrame, encode
 from chesschat.services.hub import Envelope
-from chesschat.services.ports import ConnectionRecord, Deadline, Outbox, RoomGone
+from chesschat.services.ports import ConnectionRecord, Deadline, LoginFailures, Outbox, RoomGone
 from chesschat.settings import Settings
 
 ROOM_EXPIRIES = "room_expiries"
@@ -88,8 +89,19 @@ def reservation_key(code: str) -> str:
     return f"room_reservation:{code}"
 
 
-def login_failures_key(username: str) -> str:
-    return f"login_failures:{username}"
+def pair_room_key(code: str) -> str:
+    """The two user ids of a friend pair's room code, so that a join can tell its owners."""
+    return f"pair_room:{code}"
+
+
+def account_login_failures_key(account: str) -> str:
+    """Failed sign-ins to one account: a hash of the count ``n`` and the latest's time ``at``."""
+    return f"login_failures:account:{account}"
+
+
+def address_login_failures_key(address: str) -> str:
+    """Failed sign-ins from one client address, as the account's."""
+    return f"login_failures:address:{address}"
 
 
 def connection_key(connection_id: str) -> str:
@@ -108,6 +120,8 @@ def user_rooms_key(user_id: str) -> str:
 
 SESSION_REVOKED = "session_revoked"
 """The message on the process channel that ends a session's sockets everywhere."""
+USER_FRAME = "user_frame"
+"""The message on the process channel that carries a frame to a user's sockets everywhere."""
 
 
 def node_rooms_key(node_id: str) -> str:
@@ -154,6 +168,20 @@ return {1}
 """
 
 
+# The address's count goes down by one, and the hash goes once nothing is left (HINCRBY on a
+# key that expired meanwhile would otherwise leave a count of -1 with no time to live).
+FORGET_LOGIN_FAILURE_SCRIPT = """
+redis.call('DEL', KEYS[1])
+if redis.call('HINCRBY', KEYS[2], 'n', -1) <= 0 then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+
+
+def _login_failures(reply: list[bytes | None]) -> LoginFailures:
+    count, at = reply
+    return LoginFailures(int(count or 0), int(at or 0))
+
+
 class RedisLive:
     """The live-store port on Redis. Rooms are stored as their JSON documents (first key
     the version ``v``, which the compare-and-set script reads) with a sliding TTL."""
@@ -162,6 +190,7 @@ class RedisLive:
         self.redis = redis
         self.room_ttl_ms = room_ttl_ms
         self._cas = redis.register_script(CAS_SCRIPT)
+        self._forget_login_failure = redis.register_script(FORGET_LOGIN_FAILURE_SCRIPT)
 
     async def load(self, code: str) -> Room | None:
         raw = await self.redis.get(room_key(code))
@@ -241,6 +270,17 @@ class RedisLive:
     async def claim_reservation(self, code: str) -> bool:
         return await self.redis.getdel(reservation_key(code)) is not None
 
+    async def remember_pair(self, code: str, a: str, b: str) -> None:
+        # No time to live: a pair's code is theirs for good, and reopens whenever it is free.
+        await self.redis.set(pair_room_key(code), f"{a}\x1f{b}")
+
+    async def pair_of(self, code: str) -> tuple[str, str] | None:
+        raw = await self.redis.get(pair_room_key(code))
+        if raw is None:
+            return None
+        a, _, b = _bytes(raw).decode().partition("\x1f")
+        return a, b
+
     async def publish(self, code: str, envelope: Envelope) -> None:
         await self.redis.publish(room_channel(code), envelope.pack())
 
@@ -274,6 +314,10 @@ class RedisLive:
     async def forget_user_socket(self, user_id: str, connection_id: str) -> None:
         await self.redis.zrem(user_sockets_key(user_id), connection_id)
 
+    async def live_sockets(self, user_id: str, now_s: float) -> int:
+        """Sockets whose time ran out are not counted (nor removed: this only reads)."""
+        return int(await self.redis.zcount(user_sockets_key(user_id), f"({now_s}", "+inf"))
+
     async def user_rooms(self, user_id: str, since_s: float) -> int:
         key = user_rooms_key(user_id)
         await self.redis.zremrangebyscore(key, "-inf", f"({since_s}")
@@ -291,6 +335,9 @@ class RedisLive:
     async def revoke_session(self, session: str) -> None:
         await self.redis.publish(NODE_CHANNEL, f"{SESSION_REVOKED}\x1f{session}")
 
+    async def to_user(self, user_id: str, frame: ServerFrame) -> None:
+        await self.redis.publish(NODE_CHANNEL, f"{USER_FRAME}\x1f{user_id}\x1f{encode(frame)}")
+
     async def touch_connection(self, connection_id: str, ttl_s: int) -> None:
         await self.redis.expire(connection_key(connection_id), ttl_s)
 
@@ -302,16 +349,31 @@ class RedisLive:
         jobs = await self.redis.lrange(FINALIZATION_QUEUE, 0, -1)
         return [_bytes(job) for job in reversed(jobs)]
 
-    async def login_failures(self, username: str) -> int:
-        return int(await self.redis.get(login_failures_key(username)) or 0)
+    async def login_failures(self, account: str, address: str) -> tuple[LoginFailures, LoginFailures]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hmget(account_login_failures_key(account), "n", "at")
+            pipe.hmget(address_login_failures_key(address), "n", "at")
+            by_account, by_address = await pipe.execute()
+        return _login_failures(by_account), _login_failures(by_address)
 
-    async def count_login_failure(self, username: str) -> None:
-        """Failed logins per username, forgotten a minute after the last one."""
-        key = login_failures_key(username)
+    async def count_login_failure(
+        self, account: str, address: str, at_ms: int, keep_s: int
+    ) -> tuple[LoginFailures, LoginFailures]:
+        # MULTI/EXEC: each HMGET reads the count just before this increment, with no other
+        # attempt in between, so of parallel attempts only one sees the count it checked.
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, 60)
-            await pipe.execute()
+            for key in (account_login_failures_key(account), address_login_failures_key(address)):
+                pipe.hmget(key, "n", "at")
+                pipe.hincrby(key, "n", 1)
+                pipe.hset(key, "at", at_ms)
+                pipe.expire(key, keep_s)
+            replies = await pipe.execute()
+        return _login_failures(replies[0]), _login_failures(replies[4])
+
+    async def forget_login_failure(self, account: str, address: str) -> None:
+        await self._forget_login_failure(
+            keys=[account_login_failures_key(account), address_login_failures_key(address)]
+        )
 
     async def ping(self) -> bool:
         return bool(await self.redis.ping())

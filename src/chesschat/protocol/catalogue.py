@@ -37,7 +37,8 @@ CATALOGUE: dict[str, tuple[str, bool]] = {
     "NOT_FOUND": ("Not found.", False),
     "CONFLICT": ("Already exists.", False),
     "INVALID_CREDENTIALS": ("Wrong username or password.", False),
-    "TOO_MANY_ATTEMPTS": ("Too many failed attempts; wait a minute.", True),
+    "TOO_MANY_ATTEMPTS": ("Too many failed sign-ins; wait before trying again.", True),
+    "FORBIDDEN_ORIGIN": ("This request must come from this site's own pages.", False),
     "NOT_READY": ("A dependency is unavailable.", True),
 }
 

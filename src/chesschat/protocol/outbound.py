@@ -368,6 +368,18 @@ class HeartbeatAck:
 
 
 @dataclass(frozen=True, slots=True)
+class Notification:
+    """A notification just stored for this user (+), in the fields ``GET /api/notifications``
+    lists it with; not bound to a room."""
+
+    TYPE: ClassVar[str] = "notification"
+    notification: Wire
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "notification": self.notification}
+
+
+@dataclass(frozen=True, slots=True)
 class Error:
     """A refusal, with the catalogue's message and retryable flag unless told otherwise."""
 
@@ -398,6 +410,7 @@ ServerFrame = (
     | VideoUnavailable
     | SignalRelayed
     | HeartbeatAck
+    | Notification
     | Error
 )
 SERVER_FRAMES: tuple[type[ServerFrame], ...] = (
@@ -418,6 +431,7 @@ SERVER_FRAMES: tuple[type[ServerFrame], ...] = (
     VideoUnavailable,
     SignalRelayed,
     HeartbeatAck,
+    Notification,
     Error,
 )
 SERVER_TAGS = tuple(frame.TYPE for frame in SERVER_FRAMES)

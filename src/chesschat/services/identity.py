@@ -12,6 +12,7 @@ import hashlib
 import re
 import secrets
 import time
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -19,8 +20,11 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from chesschat.domain.errors import DomainError
 from chesschat.domain.room import Player
 from chesschat.services.records import Account, RecordStore, UsernameTaken
+from chesschat.services.sign_in_throttle import SignInThrottle
 
-USERNAME = re.compile(r"[a-z0-9._-]{3,24}")
+USERNAME_FORM = "[a-z0-9._-]{3,24}"
+"""A username as stored (see :func:`account_name` for what is folded into it)."""
+USERNAME = re.compile(USERNAME_FORM)
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 DECOY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
@@ -44,6 +48,14 @@ class InvalidCredentials(DomainError):
     code = "INVALID_CREDENTIALS"
 
 
+def account_name(username: str) -> str:
+    """The one form of a username that accounts are stored, looked up and throttled under:
+    compatibility-normalised (a full-width or styled letter is that letter, a no-break space
+    a space), without the whitespace around it, lower-case. Two spellings of one name never
+    count apart."""
+    return unicodedata.normalize("NFKC", username).strip().lower()
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -53,14 +65,15 @@ def player_of(account: Account) -> Player:
 
 
 class LocalIdentity:
-    def __init__(self, store: RecordStore, session_ttl_s: int) -> None:
+    def __init__(self, store: RecordStore, session_ttl_s: int, throttle: SignInThrottle) -> None:
         self.store = store
         self.session_ttl_s = session_ttl_s
+        self.throttle = throttle
         self.hasher = PasswordHasher()
 
     @staticmethod
     def _check(username: str, password: str) -> str:
-        name = username.strip().lower()
+        name = account_name(username)
         if not USERNAME.fullmatch(name):
             raise InvalidUsername("Username: 3-24 characters from a-z, 0-9, '.', '_' and '-'.")
         if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
@@ -82,8 +95,15 @@ class LocalIdentity:
             raise UsernameUnavailable("That username is taken.") from None
         return await self._session(account), account
 
-    async def login(self, username: str, password: str) -> tuple[str, Account]:
-        account = await asyncio.to_thread(self.store.user_by_username, username.strip().lower())
+    async def login(self, username: str, password: str, address: str) -> tuple[str, Account]:
+        """Sign in from the client ``address``.
+
+        :raises TooManyAttempts: the account or the address has to wait after failed ones.
+        :raises InvalidCredentials: no such account, or the wrong password.
+        """
+        name = account_name(username)
+        await self.throttle.admit(name, address)
+        account = await asyncio.to_thread(self.store.user_by_username, name)
         if account is None:
             # Spend the same time as a real check, so a timing probe learns nothing.
             await asyncio.to_thread(self._verify, DECOY_HASH, password)
@@ -94,6 +114,7 @@ class LocalIdentity:
             rehashed = await asyncio.to_thread(self.hasher.hash, password)
             await asyncio.to_thread(self.store.set_password_hash, account.user_id, rehashed)
         await asyncio.to_thread(self.store.touch_login, account.user_id)
+        await self.throttle.succeeded(name, address)
         return await self._session(account), account
 
     def _verify(self, password_hash: str, password: str) -> bool:

@@ -114,6 +114,9 @@ class LiveStore(Protocol):
 
     async def claim_reservation(self, code: str) -> bool: ...
 
+    async def pair_of(self, code: str) -> tuple[str, str] | None:
+        """The two users whose pair room ``code`` is, or ``None`` if it is no pair's."""
+
     async def publish(self, code: str, envelope: Envelope) -> None:
         """Frames that change nothing stored (signalling), for the room's processes."""
 
@@ -152,12 +155,31 @@ class LiveStore(Protocol):
         """Tell every process that the session (its token's hash) has ended."""
 
 
+@dataclass(frozen=True, slots=True)
+class LoginFailures:
+    """The failed sign-ins counted against one account or one client address."""
+
+    count: int = 0
+    last_ms: int = 0
+    """When the latest was counted (epoch ms)."""
+
+
 class LoginAttempts(Protocol):
-    """Failed sign-ins, counted for a short while, so guessing is slowed down."""
+    """Failed sign-ins per account and per client address, each remembered until a while
+    after its latest failure, so that guessing is slowed down."""
 
-    async def login_failures(self, username: str) -> int: ...
+    async def login_failures(self, account: str, address: str) -> tuple[LoginFailures, LoginFailures]:
+        """The failures counted against the account and against the address."""
 
-    async def count_login_failure(self, username: str) -> None: ...
+    async def count_login_failure(
+        self, account: str, address: str, at_ms: int, keep_s: int
+    ) -> tuple[LoginFailures, LoginFailures]:
+        """Count one more against each, in one step, both remembered ``keep_s`` after this
+        one; returns them as they stood just before."""
+
+    async def forget_login_failure(self, account: str, address: str) -> None:
+        """A sign-in counted as failed succeeded after all: the account's failures are
+        forgotten and the address's count goes back down by this one."""
 
 
 class FinishedGameQueue(Protocol):

@@ -130,17 +130,28 @@ class RoomCommands:
         """Seat ``player`` in ``code`` on this socket. A socket is in one room at a time:
         a successful join moves it out of its previous room (a drop there); a refused
         join leaves it where it was."""
+        pair = await self.live.pair_of(code)
+        if pair is not None and player.user_id not in pair:
+            # A friend pair's room seats the two of them only.
+            raise errors.RoomFull() if await self.live.load(code) is not None else errors.RoomNotFound()
         previous = outlet.room_code
+
+        def seat(room: Room, now: int) -> Transition:
+            return rules.join(room, player, outlet.connection_id, now, self.ttl_ms)
+
         await self.hub.listen(outlet, code)  # before the write, so no event of ours is missed
         try:
             try:
-                t = await self._update(
-                    code, lambda room, now: rules.join(room, player, outlet.connection_id, now, self.ttl_ms)
-                )
+                t = await self._update(code, seat)
             except errors.RoomNotFound:
-                if not await self.live.claim_reservation(code):
+                if pair is None and not await self.live.claim_reservation(code):
                     raise
-                t = await self._open(code, player, outlet)
+                try:
+                    t = await self._open(code, player, outlet)
+                except errors.RoomFull:
+                    if pair is None:
+                        raise
+                    t = await self._update(code, seat)  # the friend opened it at the same moment
         except BaseException:
             if previous != code:
                 await self.hub.unlisten(outlet, code)

@@ -16,20 +16,22 @@ from starlette.websockets import WebSocket
 
 from chesschat.adapters import aws
 from chesschat.adapters.metrics import PrometheusMetrics, metrics_for
-from chesschat.adapters.records import open_store
+from chesschat.adapters.records import open_social, open_store
 from chesschat.adapters.redis_live import FinalizationQueue, RedisLive, connect
 from chesschat.adapters.redis_relay import RedisRelay
 from chesschat.adapters.video_webrtc import WebRTCVideo
 from chesschat.services.hub import Hub
 from chesschat.services.identity import LocalIdentity
-from chesschat.services.ports import Clock, LiveStore, LoginAttempts, SystemClock
+from chesschat.services.ports import Clock, LiveStore, SystemClock
 from chesschat.services.presence import Presence
 from chesschat.services.records import Records, RecordStore
 from chesschat.services.room_commands import RoomCommands
 from chesschat.services.room_repository import RoomRepository
+from chesschat.services.sign_in_throttle import SignInThrottle, ThrottlePolicy
+from chesschat.services.social import Social
 from chesschat.settings import Settings
-from chesschat.web import http, records_http, ws
-from chesschat.web.middleware import CorrelationMiddleware, SecurityHeadersMiddleware
+from chesschat.web import http, records_http, social_http, ws
+from chesschat.web.middleware import CorrelationMiddleware, CrossSiteWriteGuard, SecurityHeadersMiddleware
 from chesschat.workers.finalizer import Finalizer, new_worker_id
 from chesschat.workers.timers import Timers
 
@@ -42,7 +44,6 @@ class Wiring:
     clock: Clock
     redis: aioredis.Redis
     live: LiveStore
-    attempts: LoginAttempts
     hub: Hub
     relay: RedisRelay
     metrics: PrometheusMetrics
@@ -53,6 +54,7 @@ class Wiring:
     store: RecordStore
     records: Records
     finalizer: Finalizer | None
+    social: Social
 
 
 def _turn_secret(settings: Settings) -> str | None:
@@ -85,7 +87,13 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     metrics = metrics_for(settings.metrics, settings.env)
     store = open_store(settings)
     records = Records(store)
-    identity = LocalIdentity(store, settings.session_ttl_seconds)
+    policy = ThrottlePolicy(
+        settings.login_free_failures_per_account,
+        settings.login_free_failures_per_address,
+        settings.login_max_delay_seconds,
+        settings.login_failures_kept_seconds,
+    )
+    identity = LocalIdentity(store, settings.session_ttl_seconds, SignInThrottle(live, clock, policy))
     video = WebRTCVideo(
         clock, settings.stun_urls, settings.turn_urls, _turn_secret(settings), settings.turn_credential_ttl_seconds
     )
@@ -94,6 +102,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     rooms = RoomCommands(repository, presence, live, hub, video, metrics, clock, settings)
     relay.on_resubscribed = rooms.resync
     relay.on_session_revoked = hub.end_session
+    relay.on_user_frame = hub.to_user
     timers = Timers(rooms, presence, repository, live, clock, settings, metrics)
     finalizer = None
     if settings.finalizer_enabled:
@@ -102,7 +111,6 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         settings,
         clock,
         client,
-        live,
         live,
         hub,
         relay,
@@ -114,6 +122,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         store,
         records,
         finalizer,
+        Social(open_social(store), store, live, clock, social_http.pusher(live)),
     )
 
 
@@ -157,14 +166,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> ChessChatApp:
     app.state.wiring = wiring
     http.install(app)
     records_http.install(app)
+    social_http.install(app)
     static = resources.files("chesschat.web") / "static"
     app.mount("/", StaticFiles(directory=str(static), html=True), name="static")
+    # Innermost, so that its refusals carry the CORS, security and correlation headers.
+    app.add_middleware(CrossSiteWriteGuard, settings=settings, sign_in_paths=http.SIGN_IN_PATHS)
     if settings.allowed_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.allowed_origins,
             allow_credentials=True,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["authorization", "content-type", "x-correlation-id"],
             expose_headers=["x-correlation-id"],
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Request, Response
+from fastapi import FastAPI, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -21,9 +21,13 @@ from chesschat.services.records import (
     StoreUnavailable,
     utc_text,
 )
-from chesschat.web.http import CurrentAccount, error_response
+from chesschat.web.http import CurrentAccount, error_response, refusals
 
 PGN_MEDIA_TYPE = "application/x-chess-pgn"
+# Game ids are UUIDs; a bound keeps a forged one from reaching the store (DynamoDB refuses
+# long keys with an error of its own).
+GameId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+GAME_REFUSALS = refusals("UNAUTHORIZED", "NOT_FOUND", "INVALID_PAYLOAD", "NOT_READY")
 
 
 class GameOut(BaseModel):
@@ -101,7 +105,7 @@ def install(app: FastAPI) -> None:
     async def unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
         return error_response("NOT_READY", "Game records are unavailable; try again shortly.")
 
-    @app.get("/api/history", tags=["games"])
+    @app.get("/api/history", tags=["games"], responses=refusals("UNAUTHORIZED", "INVALID_PAYLOAD", "NOT_READY"))
     async def history(
         request: Request,
         account: CurrentAccount,
@@ -113,8 +117,13 @@ def install(app: FastAPI) -> None:
         return HistoryOut(games=[GameOut.of(game) for game in games], nextCursor=next_cursor)
 
     # Registered before /api/games/{game_id}, whose parameter would also match "x.pgn".
-    @app.get("/api/games/{game_id}.pgn", tags=["games"], response_class=Response)
-    async def game_pgn(request: Request, account: CurrentAccount, game_id: str) -> Response:
+    @app.get(
+        "/api/games/{game_id}.pgn",
+        tags=["games"],
+        response_class=Response,
+        responses={200: {"content": {PGN_MEDIA_TYPE: {"schema": {"type": "string"}}}}, **GAME_REFUSALS},
+    )
+    async def game_pgn(request: Request, account: CurrentAccount, game_id: GameId) -> Response:
         """The game as a PGN file, for any chess software."""
         game = await request.app.state.wiring.records.game(account.user_id, game_id)
         return Response(
@@ -123,7 +132,7 @@ def install(app: FastAPI) -> None:
             headers={"content-disposition": f'attachment; filename="chesschat-{game_id}.pgn"'},
         )
 
-    @app.get("/api/games/{game_id}", tags=["games"])
-    async def game(request: Request, account: CurrentAccount, game_id: str) -> GameResponse:
+    @app.get("/api/games/{game_id}", tags=["games"], responses=GAME_REFUSALS)
+    async def game(request: Request, account: CurrentAccount, game_id: GameId) -> GameResponse:
         """The whole record of a game the caller played."""
         return GameResponse(game=GameOut.of(await request.app.state.wiring.records.game(account.user_id, game_id)))

@@ -31,6 +31,9 @@ def uvicorn_config(app: ASGIApp, settings: Settings, graceful_shutdown_seconds: 
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_timeout_seconds,
         timeout_keep_alive=settings.http_keep_alive_seconds,
+        # The client's address comes from X-Forwarded-For only as CHESSCHAT_TRUSTED_PROXY_HOPS
+        # says; uvicorn would otherwise believe it from any loopback peer.
+        proxy_headers=False,
         loop="uvloop" if sys.platform != "win32" else "asyncio",
         access_log=False,
         log_config=None,

@@ -37,6 +37,7 @@ export const SERVER = Object.freeze({
   VIDEO_UNAVAILABLE: "video_unavailable",
   SIGNAL: "signal",
   HEARTBEAT_ACK: "heartbeat_ack",
+  NOTIFICATION: "notification",
   ERROR: "error",
 })
 
@@ -76,7 +77,8 @@ export const ERRORS = Object.freeze({
   NOT_FOUND: ["Not found.", false],
   CONFLICT: ["Already exists.", false],
   INVALID_CREDENTIALS: ["Wrong username or password.", false],
-  TOO_MANY_ATTEMPTS: ["Too many failed attempts; wait a minute.", true],
+  TOO_MANY_ATTEMPTS: ["Too many failed sign-ins; wait before trying again.", true],
+  FORBIDDEN_ORIGIN: ["This request must come from this site's own pages.", false],
   NOT_READY: ["A dependency is unavailable.", true],
 })
 
