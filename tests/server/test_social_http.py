@@ -265,14 +265,29 @@ async def test_social_http_pair_room_seats_the_two_friends_only_and_reopens_unde
             await socket.close()
 
 
-async def test_social_http_accepted_challenge_room_opens_for_the_pair(server: ServerThread) -> None:
+async def test_social_http_accepted_challenge_starts_its_game_when_both_sit_down(server: ServerThread) -> None:
     ann, bob = User(server), User(server)
     befriend(ann, bob)
-    challenge = ann.ok("POST", "/api/challenges", {"username": bob.name})["challenge"]
-    code = bob.ok("POST", f"/api/challenges/{challenge['challenge_id']}/accept")["challenge"]["room_code"]
+    settings = {"timeWhiteSeconds": 180, "incrementSeconds": 2, "color": "white"}
+    challenge = ann.ok("POST", "/api/challenges", {"username": bob.name, "settings": settings})["challenge"]
+    a = await Client.connect(server.ws_url, ann.account)
     b = await Client.connect(server.ws_url, bob.account)
     try:
+        code = bob.ok("POST", f"/api/challenges/{challenge['challenge_id']}/accept")["challenge"]["room_code"]
+        told = await a.expect("challenge_accepted")
+        assert told["roomCode"] == code and told["challengeId"] == challenge["challenge_id"]
+        assert told["by"] == {"userId": bob.id, "username": bob.name}
         await b.send({"type": "join_room", "roomCode": code})
         assert (await b.expect("room_joined"))["roomCode"] == code
+        await a.send({"type": "join_room", "roomCode": told["roomCode"]})
+        # Nobody presses Start: the challenge's game begins, ann white as she asked, 3+2.
+        for socket in (a, b):
+            started = await socket.expect("game_started")
+            assert (started["whitePlayerId"], started["blackPlayerId"]) == (ann.id, bob.id)
+            assert (started["timeWhite"], started["timeBlack"]) == (180, 180)
+            assert started["settings"]["increment_seconds"] == 2
+        await a.send({"type": "make_move", "roomCode": code, "move": "e4"})
+        assert (await b.expect("move_made"))["moveSan"] == "e4"
     finally:
+        await a.close()
         await b.close()

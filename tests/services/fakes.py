@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from chesschat.domain.room import Room
+from chesschat.domain.room import AgreedGame, Room
 from chesschat.protocol.outbound import VideoReady
 from chesschat.services.hub import Envelope
 from chesschat.services.ports import ConnectionRecord, Deadline, LoginFailures, Outbox, RoomGone
@@ -32,6 +32,7 @@ class MemoryLive:
         self.opened: dict[str, dict[str, float]] = {}
         self.revoked: list[str] = []
         self.pairs: dict[str, tuple[str, str]] = {}
+        self.agreed: dict[str, AgreedGame] = {}
 
     async def load(self, code: str) -> Room | None:
         return self.rooms.get(code)
@@ -101,6 +102,16 @@ class MemoryLive:
 
     async def pair_of(self, code: str) -> tuple[str, str] | None:
         return self.pairs.get(code)
+
+    async def agree_game(self, code: str, agreed: AgreedGame, ttl_ms: int) -> None:
+        self.agreed[code] = agreed
+
+    async def agreed_game(self, code: str) -> AgreedGame | None:
+        return self.agreed.get(code)
+
+    async def forget_agreed_game(self, code: str, agreement_id: str) -> None:
+        if code in self.agreed and self.agreed[code].agreement_id == agreement_id:
+            del self.agreed[code]
 
     async def publish(self, code: str, envelope: Envelope) -> None:
         if self.deliver is not None:

@@ -164,3 +164,18 @@ async def test_live_store_a_pair_rooms_owners_are_kept_for_good(live: LiveStore)
     await pairs.remember_pair("PAIRAAAA", ALICE.user_id, BOB.user_id)
     assert await live.pair_of("PAIRAAAA") == (ALICE.user_id, BOB.user_id)
     assert await live.pair_of("PAIRBBBB") is None
+
+
+async def test_live_store_an_agreed_game_waits_until_that_agreement_is_forgotten(live: LiveStore) -> None:
+    pairs = cast(SocialLive, live)
+    settings = GameSettings(180_000, 180_000, increment_ms=2_000, allow_takebacks=True, takebacks_white_max=1)
+    first = rules.AgreedGame("ch_first", BOB.user_id, ALICE.user_id, settings)
+    assert await live.agreed_game("PAIRAAAA") is None
+    await pairs.agree_game("PAIRAAAA", first, TTL_MS)
+    assert await live.agreed_game("PAIRAAAA") == first
+    second = replace(first, agreement_id="ch_second")
+    await pairs.agree_game("PAIRAAAA", second, TTL_MS)
+    await live.forget_agreed_game("PAIRAAAA", "ch_first")  # started late: the newer one stays
+    assert await live.agreed_game("PAIRAAAA") == second
+    await live.forget_agreed_game("PAIRAAAA", "ch_second")
+    assert await live.agreed_game("PAIRAAAA") is None

@@ -11,14 +11,17 @@ import pytest
 from chesschat.adapters.records import open_social
 from chesschat.adapters.records.sqlite import SQLiteRecords
 from chesschat.domain import social
+from chesschat.domain.room import AgreedGame
 from chesschat.domain.social import (
     CHALLENGE_LIFETIME_MS,
     ChallengeSettings,
     ChallengeStatus,
+    ColourChoice,
     Notification,
     NotificationKind,
     RequestStatus,
 )
+from chesschat.protocol.outbound import ChallengeAccepted, ServerFrame
 from chesschat.services.records import Account
 from chesschat.services.social import PlayerNotFound, Social
 from tests.support import FakeClock
@@ -28,12 +31,20 @@ class FakeSockets:
     def __init__(self) -> None:
         self.online: set[str] = set()
         self.pairs: dict[str, set[str]] = {}
+        self.agreed: dict[str, AgreedGame] = {}
+        self.frames: list[tuple[str, ServerFrame]] = []
 
     async def live_sockets(self, user_id: str, now_s: float) -> int:
         return 1 if user_id in self.online else 0
 
     async def remember_pair(self, code: str, a: str, b: str) -> None:
         self.pairs[code] = {a, b}
+
+    async def agree_game(self, code: str, agreed: AgreedGame, ttl_ms: int) -> None:
+        self.agreed[code] = agreed
+
+    async def to_user(self, user_id: str, frame: ServerFrame) -> None:
+        self.frames.append((user_id, frame))
 
 
 class Pushed:
@@ -158,7 +169,8 @@ async def test_social_challenge_accepted_into_the_pair_room(
 ) -> None:
     ann, bob = account(records, "ann"), account(records, "bob")
     await befriend(service, ann, bob)
-    challenge = await service.challenge(ann, "bob", ChallengeSettings(time_per_side_ms=180_000))
+    settings = ChallengeSettings(180_000, increment_ms=2_000, takebacks=1, colour=ColourChoice.BLACK)
+    challenge = await service.challenge(ann, "bob", settings)
     assert pushed.kinds(bob.user_id)[-1] is NotificationKind.CHALLENGE
     assert [c.challenge_id for c in await service.challenges(bob.user_id)] == [challenge.challenge_id]
     assert [c.challenge_id for c in await service.challenges(ann.user_id)] == [challenge.challenge_id]
@@ -168,9 +180,20 @@ async def test_social_challenge_accepted_into_the_pair_room(
     code, opponent = await service.pair_room(ann.user_id, "bob")
     assert accepted.status is ChallengeStatus.ACCEPTED and accepted.room_code == code and opponent == bob
     assert sockets.pairs == {code: {ann.user_id, bob.user_id}}
+    # The game waits in the pair room with the challenge's settings, ann playing black.
+    agreed = sockets.agreed[code]
+    assert (agreed.white_id, agreed.black_id) == (bob.user_id, ann.user_id)
+    assert (agreed.settings.time_white_ms, agreed.settings.time_black_ms, agreed.settings.increment_ms) == (
+        180_000,
+        180_000,
+        2_000,
+    )
+    assert agreed.settings.allow_takebacks and agreed.settings.takebacks_white_max == 1
+    assert sockets.frames == [(ann.user_id, ChallengeAccepted(challenge.challenge_id, code, bob.user_id, "bob"))]
     again = await service.accept_challenge(bob.user_id, challenge.challenge_id)
     assert again.room_code == code
     assert pushed.kinds(ann.user_id).count(NotificationKind.CHALLENGE_ACCEPTED) == 1
+    assert len(sockets.frames) == 1
 
 
 async def test_social_challenge_to_a_stranger_or_self_is_refused(service: Social, records: SQLiteRecords) -> None:

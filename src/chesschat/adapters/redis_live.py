@@ -21,8 +21,8 @@ from redis.exceptions import WatchError
 from chesschat.adapters import aws
 from chesschat.adapters.records.mapping import decode_job, encode_job
 from chesschat.domain.finished import FinishedGame
-from chesschat.domain.room import Room
-from chesschat.domain.serde import room_from_dict, room_to_dict
+from chesschat.domain.room import AgreedGame, Room
+from chesschat.domain.serde import agreed_from_dict, agreed_to_dict, room_from_dict, room_to_dict
 from chesschat.protocol.outbound import ServerFrame, encode
 from chesschat.services.hub import Envelope
 from chesschat.services.ports import ConnectionRecord, Deadline, LoginFailures, Outbox, RoomGone
@@ -87,6 +87,11 @@ def room_key(code: str) -> str:
 
 def reservation_key(code: str) -> str:
     return f"room_reservation:{code}"
+
+
+def agreed_game_key(code: str) -> str:
+    """The game two friends agreed on (an accepted challenge), until it starts in room ``code``."""
+    return f"pair_game:{code}"
 
 
 def pair_room_key(code: str) -> str:
@@ -177,6 +182,13 @@ return 1
 """
 
 
+FORGET_AGREEMENT_SCRIPT = """
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current)['agreement_id'] == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+"""
+
+
 def _login_failures(reply: list[bytes | None]) -> LoginFailures:
     count, at = reply
     return LoginFailures(int(count or 0), int(at or 0))
@@ -191,6 +203,7 @@ class RedisLive:
         self.room_ttl_ms = room_ttl_ms
         self._cas = redis.register_script(CAS_SCRIPT)
         self._forget_login_failure = redis.register_script(FORGET_LOGIN_FAILURE_SCRIPT)
+        self._forget_agreement = redis.register_script(FORGET_AGREEMENT_SCRIPT)
 
     async def load(self, code: str) -> Room | None:
         raw = await self.redis.get(room_key(code))
@@ -280,6 +293,17 @@ class RedisLive:
             return None
         a, _, b = _bytes(raw).decode().partition("\x1f")
         return a, b
+
+    async def agree_game(self, code: str, agreed: AgreedGame, ttl_ms: int) -> None:
+        await self.redis.set(agreed_game_key(code), orjson.dumps(agreed_to_dict(agreed)), px=ttl_ms)
+
+    async def agreed_game(self, code: str) -> AgreedGame | None:
+        raw = await self.redis.get(agreed_game_key(code))
+        return None if raw is None else agreed_from_dict(orjson.loads(raw))
+
+    async def forget_agreed_game(self, code: str, agreement_id: str) -> None:
+        # Only if it is still that agreement: a newer one, accepted meanwhile, stays.
+        await self._forget_agreement(keys=[agreed_game_key(code)], args=[agreement_id])
 
     async def publish(self, code: str, envelope: Envelope) -> None:
         await self.redis.publish(room_channel(code), envelope.pack())

@@ -325,11 +325,18 @@ def start_game(
     host_plays_white_first: bool,
     now_ms: int,
     ttl_ms: int,
+    *,
+    white_id: str | None = None,
 ) -> Transition:
-    """The host starts the next game. The first game's colours are the given coin toss;
+    """The host starts the next game. ``white_id``, a seated player, plays white when given
+    (a colour asked for); otherwise the first game's colours are the given coin toss and
     after that the colours alternate."""
     require_can_start(room, user_id)
-    if room.games_played:
+    seated = [p.user_id for p in room.participants]
+    if white_id is not None and white_id in seated:
+        white = white_id
+        black = next(u for u in seated if u != white_id)
+    elif room.games_played:
         last = room.games_played[-1]
         white, black = last.black_id, last.white_id
     else:
@@ -339,6 +346,28 @@ def start_game(
     game = g.new_game(game_id, white, black, settings, now_ms)
     room = _touch(replace(room, active_game=game), now_ms, ttl_ms)
     return Transition(room, (GameStarted(),))
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedGame:
+    """A game two players agreed on before sitting down (an accepted challenge): it starts
+    by itself once both are seated in the room."""
+
+    agreement_id: str
+    white_id: str
+    black_id: str
+    settings: g.GameSettings
+
+
+def start_agreed(room: Room, agreed: AgreedGame, game_id: str, now_ms: int, ttl_ms: int) -> Transition | None:
+    """Start the agreed game if its two players are seated, connected and between games;
+    ``None`` while that is not so (the second player has not arrived yet)."""
+    seated = {p.user_id for p in room.participants if p.connected}
+    if seated != {agreed.white_id, agreed.black_id} or room.grace or room.active_game is not None:
+        return None
+    if room.status in CLOSED:
+        return None
+    return start_game(room, room.host_user_id, agreed.settings, game_id, True, now_ms, ttl_ms, white_id=agreed.white_id)
 
 
 def _after_game_change(room: Room, updated: g.Game, events: list[Event], now_ms: int, ttl_ms: int) -> Transition:

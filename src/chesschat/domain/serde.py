@@ -9,23 +9,26 @@ from __future__ import annotations
 from typing import Any
 
 from chesschat.domain.game import Game, GameSettings, Reason, Result
-from chesschat.domain.room import GameSummary, Participant, Room
+from chesschat.domain.room import AgreedGame, GameSummary, Participant, Room
+
+
+def settings_to_dict(s: GameSettings) -> dict[str, Any]:
+    return {
+        "time_white_ms": s.time_white_ms,
+        "time_black_ms": s.time_black_ms,
+        "increment_ms": s.increment_ms,
+        "allow_takebacks": s.allow_takebacks,
+        "takebacks_white_max": s.takebacks_white_max,
+        "takebacks_black_max": s.takebacks_black_max,
+    }
 
 
 def game_to_dict(game: Game) -> dict[str, Any]:
-    s = game.settings
     return {
         "game_id": game.game_id,
         "white_player_id": game.white_id,
         "black_player_id": game.black_id,
-        "settings": {
-            "time_white_ms": s.time_white_ms,
-            "time_black_ms": s.time_black_ms,
-            "increment_ms": s.increment_ms,
-            "allow_takebacks": s.allow_takebacks,
-            "takebacks_white_max": s.takebacks_white_max,
-            "takebacks_black_max": s.takebacks_black_max,
-        },
+        "settings": settings_to_dict(game.settings),
         "started_at_ms": game.started_at_ms,
         "moves": game.moves,
         "move_sans": game.sans,
@@ -63,6 +66,19 @@ def game_from_dict(d: dict[str, Any]) -> Game:
         result=None if result is None else Result(Reason(result[0]), result[1]),
         ended_at_ms=d.get("ended_at_ms"),
     )
+
+
+def agreed_to_dict(agreed: AgreedGame) -> dict[str, Any]:
+    return {
+        "agreement_id": agreed.agreement_id,
+        "white_player_id": agreed.white_id,
+        "black_player_id": agreed.black_id,
+        "settings": settings_to_dict(agreed.settings),
+    }
+
+
+def agreed_from_dict(d: dict[str, Any]) -> AgreedGame:
+    return AgreedGame(d["agreement_id"], d["white_player_id"], d["black_player_id"], GameSettings(**d["settings"]))
 
 
 def room_to_dict(room: Room) -> dict[str, Any]:

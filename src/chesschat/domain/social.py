@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from chesschat.domain.errors import DomainError, InvalidSettings
+from chesschat.domain.game import GameSettings
+from chesschat.domain.room import AgreedGame
 
 PAIR_SEPARATOR = ":"
 """Joins the two sorted user ids of a pair (the original's ``pair_id``)."""
@@ -416,6 +418,24 @@ def _pending(challenge: Challenge, now_ms: int) -> None:
         raise ChallengeExpired("Challenge expired.")
     if challenge.status is not ChallengeStatus.PENDING:
         raise ChallengeClosed(f"Challenge already {challenge.status.value}.")
+
+
+def agreed_game(challenge: Challenge, coin: bool) -> AgreedGame:
+    """The game an accepted challenge starts: its settings, and the challenger's colour as
+    asked (``coin`` decides a random one: ``True`` gives the challenger white)."""
+    s = challenge.settings
+    challenger, challenged = challenge.challenger.user_id, challenge.challenged.user_id
+    challenger_white = {ColourChoice.WHITE: True, ColourChoice.BLACK: False}.get(s.colour, coin)
+    white, black = (challenger, challenged) if challenger_white else (challenged, challenger)
+    settings = GameSettings(
+        time_white_ms=s.time_per_side_ms,
+        time_black_ms=s.time_per_side_ms,
+        increment_ms=s.increment_ms,
+        allow_takebacks=s.takebacks > 0,
+        takebacks_white_max=s.takebacks,
+        takebacks_black_max=s.takebacks,
+    )
+    return AgreedGame(challenge.challenge_id, white, black, settings)
 
 
 def waiting(challenges: Iterable[Challenge], now_ms: int, limit: int) -> list[Challenge]:

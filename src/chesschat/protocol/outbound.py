@@ -380,6 +380,25 @@ class Notification:
 
 
 @dataclass(frozen=True, slots=True)
+class ChallengeAccepted:
+    """To the challenger (+): their friend accepted, and the game waits in their pair room."""
+
+    TYPE: ClassVar[str] = "challenge_accepted"
+    challenge_id: str
+    room_code: str
+    by_user_id: str
+    by_username: str
+
+    def wire(self) -> Wire:
+        return {
+            "type": self.TYPE,
+            "challengeId": self.challenge_id,
+            "roomCode": self.room_code,
+            "by": {"userId": self.by_user_id, "username": self.by_username},
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Error:
     """A refusal, with the catalogue's message and retryable flag unless told otherwise."""
 
@@ -411,6 +430,7 @@ ServerFrame = (
     | SignalRelayed
     | HeartbeatAck
     | Notification
+    | ChallengeAccepted
     | Error
 )
 SERVER_FRAMES: tuple[type[ServerFrame], ...] = (
@@ -432,6 +452,7 @@ SERVER_FRAMES: tuple[type[ServerFrame], ...] = (
     SignalRelayed,
     HeartbeatAck,
     Notification,
+    ChallengeAccepted,
     Error,
 )
 SERVER_TAGS = tuple(frame.TYPE for frame in SERVER_FRAMES)

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from chesschat.domain.finished import FinishedGame
-from chesschat.domain.room import Room
+from chesschat.domain.room import AgreedGame, Room
 from chesschat.protocol.outbound import VideoReady
 from chesschat.services.hub import Envelope
 
@@ -116,6 +116,12 @@ class LiveStore(Protocol):
 
     async def pair_of(self, code: str) -> tuple[str, str] | None:
         """The two users whose pair room ``code`` is, or ``None`` if it is no pair's."""
+
+    async def agreed_game(self, code: str) -> AgreedGame | None:
+        """The game agreed for room ``code`` that has not started yet, if any."""
+
+    async def forget_agreed_game(self, code: str, agreement_id: str) -> None:
+        """It started (or was replaced): only that agreement goes."""
 
     async def publish(self, code: str, envelope: Envelope) -> None:
         """Frames that change nothing stored (signalling), for the room's processes."""

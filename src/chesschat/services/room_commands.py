@@ -159,7 +159,21 @@ class RoomCommands:
         assert t is not None
         await self._moved(player.user_id, outlet, previous, code)
         await self.presence.connected(player.user_id, outlet.connection_id, code)
+        if pair is not None:
+            await self._start_agreed(code)
         return t
+
+    async def _start_agreed(self, code: str) -> None:
+        """Start the game the pair agreed on (an accepted challenge) once both are seated."""
+        agreed = await self.live.agreed_game(code)
+        if agreed is None:
+            return
+        game_id = str(uuid.uuid4())
+        started = await self._update(
+            code, lambda room, now: rules.start_agreed(room, agreed, game_id, now, self.ttl_ms)
+        )
+        if started is not None:
+            await self.live.forget_agreed_game(code, agreed.agreement_id)
 
     async def leave(self, player: Player, outlet: Outlet, code: str) -> None:
         await self._update(code, lambda room, now: rules.leave(room, player.user_id, now, self.grace_ms))

@@ -9,6 +9,7 @@ stored as a notification for them and, when a pusher is given, sent to their ope
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,6 +18,7 @@ import structlog
 
 from chesschat.domain import social
 from chesschat.domain.errors import DomainError
+from chesschat.domain.room import AgreedGame
 from chesschat.domain.social import (
     Challenge,
     ChallengeSettings,
@@ -28,7 +30,7 @@ from chesschat.domain.social import (
     RequestStatus,
     UserRef,
 )
-from chesschat.protocol.outbound import ServerFrame
+from chesschat.protocol.outbound import ChallengeAccepted, ServerFrame
 from chesschat.services.ports import Clock
 from chesschat.services.records import Account, RecordStore
 from chesschat.services.social_store import SocialStore
@@ -37,6 +39,8 @@ log = structlog.get_logger("chesschat.social")
 NOTIFICATIONS_LISTED = 50
 NOTIFICATIONS_KEPT = 200
 CHALLENGES_LISTED = 50
+AGREED_GAME_KEPT_MS = 15 * 60 * 1000
+"""How long an accepted challenge's game waits for the two friends to sit down."""
 
 Push = Callable[[Notification], Awaitable[None]]
 """Sends a stored notification to its recipient's open sockets, on every process."""
@@ -54,17 +58,22 @@ class LiveSockets(Protocol):
         ...
 
 
-class SocialLive(LiveSockets, Protocol):
-    """What the social use cases need of the live state."""
-
-    async def remember_pair(self, code: str, a: str, b: str) -> None:
-        """``code`` is the pair room of ``a`` and ``b``: only they may open it or sit in it."""
-        ...
-
-
 class UserFrames(Protocol):
     async def to_user(self, user_id: str, frame: ServerFrame) -> None:
         """Send the frame to every socket the user holds open, on any process."""
+        ...
+
+
+class SocialLive(LiveSockets, UserFrames, Protocol):
+    """What the social use cases need of the live state."""
+
+    async def agree_game(self, code: str, agreed: AgreedGame, ttl_ms: int) -> None:
+        """The pair's next game in room ``code``, which starts once both are seated there
+        (within ``ttl_ms``)."""
+        ...
+
+    async def remember_pair(self, code: str, a: str, b: str) -> None:
+        """``code`` is the pair room of ``a`` and ``b``: only they may open it or sit in it."""
         ...
 
 
@@ -204,10 +213,18 @@ class Social:
         """
         before = await asyncio.to_thread(self.store.challenge, user_id, challenge_id)
         accepted = await self._answer(self.store.accept_challenge, user_id, challenge_id, self.clock.now_ms())
-        if accepted.room_code is not None:
-            await self.live.remember_pair(accepted.room_code, accepted.challenger.user_id, user_id)
+        code = accepted.room_code
+        assert code is not None
+        await self.live.remember_pair(code, accepted.challenger.user_id, user_id)
         # An accept repeated returns the challenge as first accepted: the challenger is told once.
         if before.status is not ChallengeStatus.ACCEPTED:
+            agreed = social.agreed_game(accepted, secrets.randbelow(2) == 0)
+            await self.live.agree_game(code, agreed, AGREED_GAME_KEPT_MS)
+            by = accepted.challenged
+            await self._tell(
+                accepted.challenger.user_id,
+                ChallengeAccepted(accepted.challenge_id, code, by.user_id, by.username or ""),
+            )
             await self._notify(
                 accepted.challenger.user_id,
                 NotificationKind.CHALLENGE_ACCEPTED,
@@ -277,6 +294,12 @@ class Social:
 
     async def mark_all_read(self, user_id: str) -> int:
         return await asyncio.to_thread(self.store.mark_all_read, user_id)
+
+    async def _tell(self, user_id: str, frame: ServerFrame) -> None:
+        try:
+            await self.live.to_user(user_id, frame)
+        except Exception:
+            log.exception("user_frame_failed", userId=user_id)
 
     async def _notify(
         self, user_id: str, kind: NotificationKind, title: str, message: str, entity_id: str | None

@@ -38,6 +38,7 @@ export const SERVER = Object.freeze({
   SIGNAL: "signal",
   HEARTBEAT_ACK: "heartbeat_ack",
   NOTIFICATION: "notification",
+  CHALLENGE_ACCEPTED: "challenge_accepted",
   ERROR: "error",
 })
 
