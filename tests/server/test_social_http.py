@@ -103,6 +103,8 @@ async def test_social_http_challenge_accepted_returns_the_pair_room(server: Serv
     refused(ann.call("POST", "/api/challenges", {"username": bob.name}), 404, "NOT_FOUND")
     refused(ann.call("POST", "/api/challenges", {"username": ann.name}), 409, "CONFLICT")
     befriend(ann, bob)
+    for beyond in ({"timeWhiteSeconds": 3 * 3600 + 1}, {"incrementSeconds": 181}):  # the server's game limits
+        refused(ann.call("POST", "/api/challenges", {"username": bob.name, "settings": beyond}), 422, "INVALID_PAYLOAD")
     settings = {"timeWhiteSeconds": 180, "incrementSeconds": 2, "color": "white"}
     made = ann.call("POST", "/api/challenges", {"username": bob.name, "settings": settings})
     assert made.status_code == 201

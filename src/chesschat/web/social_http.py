@@ -23,6 +23,7 @@ from chesschat.adapters.records.social_mapping import (
     request_to_item,
     settings_from_map,
 )
+from chesschat.domain.errors import InvalidSettings
 from chesschat.domain.social import (
     Challenge,
     FriendRequest,
@@ -251,6 +252,11 @@ def install(app: FastAPI) -> None:
     async def challenge(request: Request, account: CurrentAccount, body: ChallengeIn) -> ChallengeResponse:
         """Challenge a friend to a game."""
         settings = settings_from_map(body.settings.model_dump(exclude_none=True))
+        limits = request.app.state.wiring.settings
+        if settings.time_per_side_ms > limits.max_time_seconds * 1000:
+            raise InvalidSettings(f"time must be at most {limits.max_time_seconds:g} seconds")
+        if settings.increment_ms > limits.max_increment_seconds * 1000:
+            raise InvalidSettings(f"increment must be at most {limits.max_increment_seconds:g} seconds")
         created = await _social(request).challenge(account, body.username, settings)
         return ChallengeResponse(challenge=ChallengeOut.of(created))
 
