@@ -1,5 +1,6 @@
 // The HTTP API. Same origin by default (HttpOnly session cookie); with a cross-origin
 // apiBase (a static deployment) the bearer token from sign-in is kept and sent instead.
+import { ERRORS } from "./protocol.js"
 
 const config = globalThis.CHESSCHAT_CONFIG || {}
 const apiBase = (config.apiBase || "").replace(/\/$/, "")
@@ -73,6 +74,43 @@ export const api = {
   history: (cursor) => request("GET", `/api/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`),
   game: (id) => request("GET", `/api/games/${encodeURIComponent(id)}`),
   pgn: (id) => request("GET", `/api/games/${encodeURIComponent(id)}.pgn`, undefined, { raw: true }),
+
+  rename: (username) => request("POST", "/api/profile", { username }),
+  deleteAccount: async () => {
+    await request("DELETE", "/api/me")
+    localStorage.removeItem(TOKEN_KEY)
+  },
+
+  friends: () => request("GET", "/api/friends"),
+  removeFriend: (userId) => request("DELETE", `/api/friends/${encodeURIComponent(userId)}`),
+  friendRequests: () => request("GET", "/api/friends/requests"),
+  sendFriendRequest: (username) => request("POST", "/api/friends/requests", { username }),
+  answerFriendRequest: (id, accept) =>
+    request("POST", `/api/friends/requests/${encodeURIComponent(id)}/respond`, { action: accept ? "accept" : "decline" }),
+  cancelFriendRequest: (id) => request("POST", `/api/friends/requests/${encodeURIComponent(id)}/cancel`),
+  pairRoom: (username) => request("GET", `/api/rooms/pair?username=${encodeURIComponent(username)}`),
+
+  challenges: () => request("GET", "/api/challenges"),
+  /** `settings` in the server's words: {timeWhiteSeconds, incrementSeconds, allowTakebacks, takebacksWhite, color}. */
+  challenge: (username, settings) => request("POST", "/api/challenges", { username, settings }),
+  acceptChallenge: (id) => request("POST", `/api/challenges/${encodeURIComponent(id)}/accept`),
+  declineChallenge: (id) => request("POST", `/api/challenges/${encodeURIComponent(id)}/decline`),
+  cancelChallenge: (id) => request("POST", `/api/challenges/${encodeURIComponent(id)}/cancel`),
+
+  notifications: () => request("GET", "/api/notifications"),
+  markNotificationRead: (id) => request("POST", `/api/notifications/${encodeURIComponent(id)}/read`),
+  markAllNotificationsRead: () => request("POST", "/api/notifications/read-all"),
+}
+
+/**
+ * What to tell a person about a failed call: the sentence the page gives for this code
+ * (`inWords`), else the catalogue's, never the server's own text.
+ */
+export function plainError(error, inWords = {}) {
+  const code = error?.code
+  if (code && inWords[code]) return inWords[code]
+  if (code === "NETWORK") return error.message
+  return ERRORS[code]?.[0] || "Something went wrong. Please try again."
 }
 
 /** The socket's URL: configured, else next to the API. */

@@ -6,15 +6,18 @@ import { Socket } from "./socket.js"
 import { socketUrl } from "./api.js"
 import { Sounds } from "./sounds.js"
 import { authView } from "./views/auth.js"
+import { friendsView } from "./views/friends.js"
 import { gameView } from "./views/game.js"
 import { historyView } from "./views/history.js"
 import { lobbyView } from "./views/lobby.js"
+import { createBell } from "./views/notifications.js"
 import { profileView } from "./views/profile.js"
 import { roomView } from "./views/room/view.js"
 
 const ROUTES = [
   [/^\/?$/, lobbyView, "Play"],
   [/^\/room\/([A-Za-z0-9]{8})$/, roomView, "Room"],
+  [/^\/friends$/, friendsView, "Friends"],
   [/^\/history$/, historyView, "History"],
   [/^\/games\/([^/]+)$/, gameView, "Game"],
   [/^\/profile$/, profileView, "Profile"],
@@ -51,6 +54,10 @@ const app = {
     } catch {
       /* signed out locally either way */
     }
+    app.signedOut()
+  },
+  /** Back to the sign-in screen once the server has ended the session. */
+  signedOut() {
     app.user = null
     app.socket.stop()
     renderHeader()
@@ -70,6 +77,7 @@ app.socket.addEventListener("status", (e) => {
   }
 })
 
+const bell = createBell(app)
 let unmount = null
 
 function speaker(muted) {
@@ -116,8 +124,10 @@ function renderHeader() {
   clear(
     nav,
     link("/", "Play"),
+    link("/friends", "Friends"),
     link("/history", "History"),
     link("/profile", "Profile"),
+    bell.el,
     mute,
     h("button", { class: "btn btn-ghost nav-signout", type: "button", onclick: () => app.signOut() }, "Sign out"),
   )

@@ -5,6 +5,12 @@ import { clear, h } from "../dom.js"
 
 const LAST_USER = "chesschat.lastUser"
 
+/** The username the sign-in form offers next time (none once the account is gone). */
+export function rememberUsername(username) {
+  if (username) localStorage.setItem(LAST_USER, username)
+  else localStorage.removeItem(LAST_USER)
+}
+
 export function authView(main, app) {
   const known = localStorage.getItem(LAST_USER) || ""
   let mode = known ? "login" : "signup"
@@ -39,7 +45,7 @@ export function authView(main, app) {
     submit.disabled = true
     try {
       const session = await (mode === "signup" ? api.signup : api.login)(username.value.trim(), password.value)
-      localStorage.setItem(LAST_USER, session.user.username)
+      rememberUsername(session.user.username)
       await app.signedIn(session.user)
     } catch (e) {
       error.textContent = e.code === "CONFLICT" ? "That username is taken." : e.message

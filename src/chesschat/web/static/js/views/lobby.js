@@ -1,7 +1,10 @@
-// The lobby: open a room, join one by code, and a glance at recent games.
-import { api } from "../api.js"
+// The lobby: open a room, join one by code, the challenges waiting for an answer, and a
+// glance at recent games.
+import { api, plainError } from "../api.js"
 import { clear, h } from "../dom.js"
+import { settingsInWords } from "./challenge-dialog.js"
 import { gameId, moveCount, opponentName, unavailable, verdict } from "./common.js"
+import { acceptChallenge, dropChallenge, social } from "./notifications.js"
 
 export function lobbyView(main, app) {
   const error = h("p", { class: "form-error", role: "alert" })
@@ -35,6 +38,7 @@ export function lobbyView(main, app) {
     app.navigate(`/room/${code.value.trim().toUpperCase()}`)
   }
   const recent = h("div", { class: "recent" }, h("p", { class: "muted" }, "Loading your games…"))
+  const challenges = h("div", { "data-testid": "challenges" }, h("p", { class: "muted" }, "Loading challenges…"))
   const u = app.user
   clear(
     main,
@@ -73,9 +77,13 @@ export function lobbyView(main, app) {
         recent,
         h("a", { href: "#/history" }, "All games →"),
       ),
+      h("div", { class: "card lobby-challenges" }, h("h2", {}, "Challenges"), challenges),
     ),
   )
   code.focus()
+  const loadChallenges = () => showChallenges(challenges, app)
+  loadChallenges()
+  social.addEventListener("changed", loadChallenges)
   api
     .history()
     .then(({ games }) => {
@@ -97,6 +105,61 @@ export function lobbyView(main, app) {
       )
     })
     .catch((e) => clear(recent, h("p", { class: "muted" }, unavailable(e, "Game history"))))
+  return () => social.removeEventListener("changed", loadChallenges)
+}
+
+/** The pending challenges: received ones to accept or decline, sent ones to withdraw. */
+async function showChallenges(box, app) {
+  const me = app.user.user_id
+  let waiting
+  try {
+    waiting = (await api.challenges()).challenges || []
+  } catch (e) {
+    clear(box, h("p", { class: "muted" }, plainError(e)))
+    return
+  }
+  if (!waiting.length) {
+    clear(box, h("p", { class: "muted" }, "No challenges waiting. ", h("a", { href: "#/friends" }, "Challenge a friend →")))
+    return
+  }
+  const button = (label, cls, name, work) =>
+    h("button", {
+      class: `btn btn-small ${cls}`,
+      type: "button",
+      "aria-label": name,
+      onclick: (event) => {
+        event.currentTarget.disabled = true
+        work()
+      },
+    }, label)
+  clear(
+    box,
+    h(
+      "ul",
+      { class: "people" },
+      waiting.map((c) => {
+        const mine = c.challenger_user_id === me
+        const who = mine ? c.challenged_username : c.challenger_username
+        const actions = mine
+          ? [button("Cancel", "", `Cancel challenge to ${who}`, () => dropChallenge(c, "cancel"))]
+          : [
+              button("Accept", "btn-primary", `Accept challenge from ${who}`, () => acceptChallenge(app, c.challenge_id)),
+              button("Decline", "", `Decline challenge from ${who}`, () => dropChallenge(c, "decline")),
+            ]
+        return h(
+          "li",
+          { "data-testid": mine ? "sent-challenge" : "received-challenge" },
+          h(
+            "span",
+            { class: "person" },
+            mine ? `You challenged ${who}` : `${who} challenged you`,
+            h("span", { class: "muted challenge-terms" }, settingsInWords(c.settings, mine)),
+          ),
+          h("span", { class: "row" }, actions),
+        )
+      }),
+    ),
+  )
 }
 
 function stat(label, value) {
