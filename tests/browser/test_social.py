@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import Player, chromium_path
-from tests.browser.helpers import PASSWORD, play_line, sign_up
+from tests.browser.helpers import PASSWORD, play_line, sign_up, start_game
 
 ROOM_URL = re.compile(r"#/room/([A-Z0-9]{8})$")
 OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
@@ -124,18 +124,33 @@ async def test_friends_found_by_name_challenge_accepted_from_the_bell_and_the_pa
     await expect(alice.page.get_by_test_id("game-status")).to_contain_text("Waiting for your friend")
 
 
-async def test_a_challenge_waits_in_both_lobbies_and_is_declined_there(players: list[Player]) -> None:
-    alice, bob = players
+async def befriend(alice: Player, bob: Player) -> tuple[str, str]:
+    """Two new accounts, friends, both on their friends page; returns their usernames."""
     alice_name = await signed_up(alice)
     bob_name = await signed_up(bob)
     await alice.page.goto("/#/friends")
     await alice.page.get_by_label("Add a friend by username").fill(bob_name)
     await alice.page.get_by_role("button", name="Send request").click()
     await expect(alice.page.get_by_test_id("sent-requests")).to_contain_text(bob_name)
-    # Bob answers on his friends page.
     await bob.page.goto("/#/friends")
     await bob.page.get_by_role("button", name=f"Accept {alice_name}").click()
-    await expect(alice.page.get_by_test_id("friend")).to_have_count(1)
+    for p in (alice, bob):
+        await expect(p.page.get_by_test_id("friend")).to_have_count(1)
+    return alice_name, bob_name
+
+
+async def challenge(player: Player, friend: str, preset: str) -> None:
+    await player.page.get_by_role("button", name=f"Challenge {friend}").click()
+    dialog = player.page.get_by_test_id("challenge-dialog")
+    await dialog.get_by_text(preset, exact=True).click()
+    await dialog.get_by_role("button", name="Send challenge").click()
+    await expect(dialog).to_be_hidden()
+
+
+async def test_a_challenge_waits_in_both_lobbies_and_is_declined_there(players: list[Player]) -> None:
+    alice, bob = players
+    alice_name, bob_name = await befriend(alice, bob)
+    await expect(bob.page.get_by_test_id("bell-count")).to_be_hidden()  # answered on the page: read
 
     await alice.page.get_by_role("button", name=f"Challenge {bob_name}").click()
     dialog = alice.page.get_by_test_id("challenge-dialog")
@@ -206,3 +221,28 @@ async def test_rename_shows_the_new_name_and_a_twice_confirmed_delete_frees_the_
     await page.fill("#auth-password", PASSWORD)
     await page.get_by_test_id("auth-submit").click()
     await expect(page.get_by_role("heading", name=f"Hi {renamed}")).to_be_visible()
+
+
+async def test_a_challenger_in_a_game_is_told_with_a_link_instead_of_being_taken_away(
+    players: list[Player],
+) -> None:
+    alice, bob = players
+    _, bob_name = await befriend(alice, bob)
+    await challenge(alice, bob_name, "10+0")
+    await alice.page.get_by_role("link", name="Play").click()
+    await alice.page.get_by_test_id("create-room").click()
+    elsewhere = await room_code(alice.page)
+    await bob.page.goto(f"/#/room/{elsewhere}")
+    await start_game(alice, bob)
+
+    await bob.page.get_by_test_id("bell").click()
+    await bob.page.get_by_test_id("notification").filter(has_text="challenged you").get_by_role("button", name="Accept").click()
+    await expect(bob.page).not_to_have_url(re.compile(elsewhere))
+    pair = await room_code(bob.page)
+    link = alice.page.get_by_role("link", name="Go to that game")
+    await expect(link).to_be_visible()
+    assert await room_code(alice.page) == elsewhere
+    await link.click()
+    await expect(alice.page).to_have_url(re.compile(f"#/room/{pair}$"))
+    for p in (alice, bob):  # the challenge's game, black's clock not yet running
+        await expect(p.page.get_by_role("timer").filter(has_text=re.compile(r"^10:00$"))).to_have_count(1, timeout=10_000)

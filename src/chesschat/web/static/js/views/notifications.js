@@ -6,11 +6,18 @@ import { clear, h, toast } from "../dom.js"
 import { SERVER } from "../protocol.js"
 import { settingsInWords } from "./challenge-dialog.js"
 
-/** Fires "changed" when friends, requests or challenges may have changed. */
+/**
+ * Fires "changed" when friends, requests or challenges may have changed, and "answered"
+ * {entityId} when this page answered a request or challenge (its notification is read).
+ */
 export const social = new EventTarget()
 
 export function socialChanged() {
   social.dispatchEvent(new Event("changed"))
+}
+
+function answered(entityId) {
+  social.dispatchEvent(new CustomEvent("answered", { detail: { entityId } }))
 }
 
 const REQUEST_ERRORS = {
@@ -27,6 +34,7 @@ const CHALLENGE_ERRORS = {
 export async function answerRequest(request, accept) {
   try {
     await api.answerFriendRequest(request.request_id, accept)
+    answered(request.request_id)
     toast(accept ? `You and ${request.sender_username} are now friends.` : `You declined ${request.sender_username}'s request.`)
     return true
   } catch (e) {
@@ -41,6 +49,7 @@ export async function answerRequest(request, accept) {
 export async function acceptChallenge(app, challengeId) {
   try {
     const { challenge } = await api.acceptChallenge(challengeId)
+    answered(challengeId)
     app.navigate(`/room/${challenge.room_code}`)
     return true
   } catch (e) {
@@ -55,6 +64,7 @@ export async function acceptChallenge(app, challengeId) {
 export async function dropChallenge(challenge, how) {
   try {
     await (how === "cancel" ? api.cancelChallenge : api.declineChallenge)(challenge.challenge_id)
+    answered(challenge.challenge_id)
     toast(how === "cancel" ? `Challenge to ${challenge.challenged_username} withdrawn.` : `You declined ${challenge.challenger_username}'s challenge.`)
     return true
   } catch (e) {
@@ -87,6 +97,7 @@ export function createBell(app) {
   let pendingRequests = new Map() // request_id → received request still waiting
   let pendingChallenges = new Map() // challenge_id → received challenge still waiting
   let liveRoom = null // the room whose game this page is playing or watching
+  const readHere = new Set() // marked read on this page; a list fetched meanwhile may not know yet
 
   const count = h("span", { class: "bell-count", "aria-hidden": "true", "data-testid": "bell-count", hidden: true })
   const button = h(
@@ -131,7 +142,6 @@ export function createBell(app) {
     const challenge = n.type === "challenge_received" ? pendingChallenges.get(n.entity_id) : null
     const act = (work) => async (event) => {
       event.currentTarget.closest("li").querySelectorAll("button").forEach((b) => (b.disabled = true))
-      if (!n.read) await markRead(n)
       if (await work()) setOpen(false)
       else render()
     }
@@ -165,6 +175,7 @@ export function createBell(app) {
 
   async function markRead(n) {
     n.read = true
+    readHere.add(n.notification_id)
     render()
     try {
       await api.markNotificationRead(n.notification_id)
@@ -179,7 +190,9 @@ export function createBell(app) {
     const mine = ++loading
     const [listed, requests, challenges] = await Promise.allSettled([api.notifications(), api.friendRequests(), api.challenges()])
     if (mine !== loading || !app.user) return // a newer load, or signed out meanwhile
-    if (listed.status === "fulfilled") items = listed.value.notifications || []
+    if (listed.status === "fulfilled") {
+      items = (listed.value.notifications || []).map((n) => (readHere.has(n.notification_id) ? { ...n, read: true } : n))
+    }
     if (requests.status === "fulfilled") pendingRequests = new Map((requests.value.received || []).map((r) => [r.request_id, r]))
     if (challenges.status === "fulfilled") {
       const received = (challenges.value.challenges || []).filter((c) => c.challenged_user_id === app.user.user_id)
@@ -193,6 +206,7 @@ export function createBell(app) {
     items = []
     pendingRequests = new Map()
     pendingChallenges = new Map()
+    readHere.clear()
     liveRoom = null
     setOpen(false)
     render()
@@ -243,8 +257,12 @@ export function createBell(app) {
     else if (status === "idle" || status === "unauthorized") reset()
   })
   social.addEventListener("changed", () => load())
+  social.addEventListener("answered", ({ detail: { entityId } }) => {
+    for (const n of items) if (n.entity_id === entityId && !n.read) markRead(n)
+  })
   button.addEventListener("click", () => setOpen(panel.hidden))
   markAll.addEventListener("click", async () => {
+    for (const n of items) readHere.add(n.notification_id)
     items = items.map((n) => ({ ...n, read: true }))
     render()
     try {
