@@ -149,6 +149,7 @@ async def challenge(player: Player, friend: str, preset: str) -> None:
 
 async def test_a_challenge_waits_in_both_lobbies_and_is_declined_there(players: list[Player]) -> None:
     alice, bob = players
+    await alice.page.set_viewport_size({"width": 375, "height": 740})  # Alice is on her phone
     alice_name, bob_name = await befriend(alice, bob)
     await expect(bob.page.get_by_test_id("bell-count")).to_be_hidden()  # answered on the page: read
 
@@ -159,12 +160,14 @@ async def test_a_challenge_waits_in_both_lobbies_and_is_declined_there(players: 
     await dialog.get_by_label("Increment (s)").fill("3")
     await dialog.get_by_label("Takebacks each (0 for none)").fill("2")
     await dialog.get_by_text("I play black", exact=True).click()
+    await fits(alice, "challenge-dialog-phone")
     await dialog.get_by_role("button", name="Send challenge").click()
     await expect(dialog).to_be_hidden()
 
     for p in (alice, bob):
         await p.page.get_by_role("link", name="Play").click()
     await expect(alice.page.get_by_test_id("sent-challenge")).to_contain_text("5+3, you play black, 2 takebacks")
+    await fits(alice, "lobby-challenge-phone")
     received = bob.page.get_by_test_id("received-challenge")
     await expect(received).to_contain_text(f"{alice_name} challenged you")
     await expect(received).to_contain_text("5+3, you play white, 2 takebacks")
@@ -236,7 +239,8 @@ async def test_a_challenger_in_a_game_is_told_with_a_link_instead_of_being_taken
     await start_game(alice, bob)
 
     await bob.page.get_by_test_id("bell").click()
-    await bob.page.get_by_test_id("notification").filter(has_text="challenged you").get_by_role("button", name="Accept").click()
+    received = bob.page.get_by_test_id("notification").filter(has_text="challenged you")
+    await received.get_by_role("button", name="Accept").click()
     await expect(bob.page).not_to_have_url(re.compile(elsewhere))
     pair = await room_code(bob.page)
     link = alice.page.get_by_role("link", name="Go to that game")
@@ -245,4 +249,5 @@ async def test_a_challenger_in_a_game_is_told_with_a_link_instead_of_being_taken
     await link.click()
     await expect(alice.page).to_have_url(re.compile(f"#/room/{pair}$"))
     for p in (alice, bob):  # the challenge's game, black's clock not yet running
-        await expect(p.page.get_by_role("timer").filter(has_text=re.compile(r"^10:00$"))).to_have_count(1, timeout=10_000)
+        untouched = p.page.get_by_role("timer").filter(has_text=re.compile(r"^10:00$"))
+        await expect(untouched).to_have_count(1, timeout=10_000)

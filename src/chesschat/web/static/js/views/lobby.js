@@ -29,7 +29,7 @@ export function lobbyView(main, app) {
       const { roomCode } = await api.reserveRoom()
       app.navigate(`/room/${roomCode}`)
     } catch (e) {
-      error.textContent = e.message
+      error.textContent = plainError(e)
       create.disabled = false
     }
   })
@@ -81,7 +81,12 @@ export function lobbyView(main, app) {
     ),
   )
   code.focus()
-  const loadChallenges = () => showChallenges(challenges, app)
+  let loads = 0
+  const loadChallenges = async () => {
+    const mine = ++loads
+    const shown = await challengesList(app)
+    if (mine === loads) clear(challenges, shown)
+  }
   loadChallenges()
   social.addEventListener("changed", loadChallenges)
   api
@@ -109,56 +114,55 @@ export function lobbyView(main, app) {
 }
 
 /** The pending challenges: received ones to accept or decline, sent ones to withdraw. */
-async function showChallenges(box, app) {
+async function challengesList(app) {
   const me = app.user.user_id
   let waiting
   try {
     waiting = (await api.challenges()).challenges || []
   } catch (e) {
-    clear(box, h("p", { class: "muted" }, plainError(e)))
-    return
+    return h("p", { class: "muted" }, plainError(e))
   }
   if (!waiting.length) {
-    clear(box, h("p", { class: "muted" }, "No challenges waiting. ", h("a", { href: "#/friends" }, "Challenge a friend →")))
-    return
+    return h("p", { class: "muted" }, "No challenges waiting. ", h("a", { href: "#/friends" }, "Challenge a friend →"))
   }
   const button = (label, cls, name, work) =>
-    h("button", {
-      class: `btn btn-small ${cls}`,
-      type: "button",
-      "aria-label": name,
-      onclick: (event) => {
-        event.currentTarget.disabled = true
-        work()
-      },
-    }, label)
-  clear(
-    box,
     h(
-      "ul",
-      { class: "people" },
-      waiting.map((c) => {
-        const mine = c.challenger_user_id === me
-        const who = mine ? c.challenged_username : c.challenger_username
-        const actions = mine
-          ? [button("Cancel", "", `Cancel challenge to ${who}`, () => dropChallenge(c, "cancel"))]
-          : [
-              button("Accept", "btn-primary", `Accept challenge from ${who}`, () => acceptChallenge(app, c.challenge_id)),
-              button("Decline", "", `Decline challenge from ${who}`, () => dropChallenge(c, "decline")),
-            ]
-        return h(
-          "li",
-          { "data-testid": mine ? "sent-challenge" : "received-challenge" },
-          h(
-            "span",
-            { class: "person" },
-            mine ? `You challenged ${who}` : `${who} challenged you`,
-            h("span", { class: "muted challenge-terms" }, settingsInWords(c.settings, mine)),
-          ),
-          h("span", { class: "row" }, actions),
-        )
-      }),
-    ),
+      "button",
+      {
+        class: `btn btn-small ${cls}`,
+        type: "button",
+        "aria-label": name,
+        onclick: (event) => {
+          event.currentTarget.disabled = true
+          work()
+        },
+      },
+      label,
+    )
+  return h(
+    "ul",
+    { class: "people" },
+    waiting.map((c) => {
+      const mine = c.challenger_user_id === me
+      const who = mine ? c.challenged_username : c.challenger_username
+      const actions = mine
+        ? [button("Cancel", "", `Cancel challenge to ${who}`, () => dropChallenge(c, "cancel"))]
+        : [
+            button("Accept", "btn-primary", `Accept challenge from ${who}`, () => acceptChallenge(app, c.challenge_id)),
+            button("Decline", "", `Decline challenge from ${who}`, () => dropChallenge(c, "decline")),
+          ]
+      return h(
+        "li",
+        { "data-testid": mine ? "sent-challenge" : "received-challenge" },
+        h(
+          "span",
+          { class: "person" },
+          mine ? `You challenged ${who}` : `${who} challenged you`,
+          h("span", { class: "muted challenge-terms" }, settingsInWords(c.settings, mine)),
+        ),
+        h("span", { class: "row" }, actions),
+      )
+    }),
   )
 }
 
