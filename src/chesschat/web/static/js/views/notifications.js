@@ -87,10 +87,10 @@ function bellIcon() {
 }
 
 /**
- * The bell, kept for the whole session (the header is redrawn around it). It has every
- * social page look again whenever the socket (re)opens, takes `notification` frames live, empties itself when
- * the socket stops, and sends the challenger of an accepted challenge to its room — unless
- * they are in a game, where a toast links to it instead.
+ * The bell, kept for the whole session (the header is redrawn around it). It takes
+ * `notification` frames live, has every social page look again whenever the socket
+ * (re)opens, empties itself when the socket stops, and sends the challenger of an accepted
+ * challenge to its room — unless they are in a game, where a toast links to it instead.
  */
 export function createBell(app) {
   let items = []
@@ -146,16 +146,20 @@ export function createBell(app) {
       else render()
     }
     const actions = []
+    const answer = (label, name, primary, work) =>
+      h("button", { class: primary ? "btn btn-small btn-primary" : "btn btn-small", type: "button", "aria-label": name, onclick: act(work) }, label)
     if (request) {
+      const whose = `${request.sender_username}'s friend request`
       actions.push(
-        h("button", { class: "btn btn-small btn-primary", type: "button", onclick: act(() => answerRequest(request, true)) }, "Accept"),
-        h("button", { class: "btn btn-small", type: "button", onclick: act(() => answerRequest(request, false)) }, "Decline"),
+        answer("Accept", `Accept ${whose}`, true, () => answerRequest(request, true)),
+        answer("Decline", `Decline ${whose}`, false, () => answerRequest(request, false)),
       )
     }
     if (challenge) {
+      const whose = `${challenge.challenger_username}'s challenge`
       actions.push(
-        h("button", { class: "btn btn-small btn-primary", type: "button", onclick: act(() => acceptChallenge(app, challenge.challenge_id)) }, "Accept"),
-        h("button", { class: "btn btn-small", type: "button", onclick: act(() => dropChallenge(challenge, "decline")) }, "Decline"),
+        answer("Accept", `Accept ${whose}`, true, () => acceptChallenge(app, challenge.challenge_id)),
+        answer("Decline", `Decline ${whose}`, false, () => dropChallenge(challenge, "decline")),
       )
     }
     if (!n.read) {
