@@ -30,49 +30,53 @@ const CHALLENGE_ERRORS = {
   UNAUTHORIZED: "Only the friend you challenged can answer this challenge.",
 }
 
-/** Accepts a friend request; true when it worked (a toast says why not). */
-export async function answerRequest(request, accept) {
+/**
+ * Answers the request or challenge `entityId` with `call`, then `done(result)`; true when it
+ * worked, else a toast says why (in `errors`' words). Every social page looks again either way.
+ */
+async function answer(entityId, call, done, errors) {
   try {
-    await api.answerFriendRequest(request.request_id, accept)
-    answered(request.request_id)
-    toast(accept ? `You and ${request.sender_username} are now friends.` : `You declined ${request.sender_username}'s request.`)
+    const result = await call()
+    answered(entityId)
+    done(result)
     return true
   } catch (e) {
-    toast(plainError(e, REQUEST_ERRORS), { kind: "error" })
+    toast(plainError(e, errors), { kind: "error" })
     return false
   } finally {
     socialChanged()
   }
+}
+
+export function answerRequest(request, accept) {
+  const who = request.sender_username
+  return answer(
+    request.request_id,
+    () => api.answerFriendRequest(request.request_id, accept),
+    () => toast(accept ? `You and ${who} are now friends.` : `You declined ${who}'s request.`),
+    REQUEST_ERRORS,
+  )
 }
 
 /** Accepts a challenge and goes to the game's room. */
-export async function acceptChallenge(app, challengeId) {
-  try {
-    const { challenge } = await api.acceptChallenge(challengeId)
-    answered(challengeId)
-    app.navigate(`/room/${challenge.room_code}`)
-    return true
-  } catch (e) {
-    toast(plainError(e, CHALLENGE_ERRORS), { kind: "error" })
-    return false
-  } finally {
-    socialChanged()
-  }
+export function acceptChallenge(app, challengeId) {
+  return answer(
+    challengeId,
+    () => api.acceptChallenge(challengeId),
+    ({ challenge }) => app.navigate(`/room/${challenge.room_code}`),
+    CHALLENGE_ERRORS,
+  )
 }
 
 /** Declines a received challenge (`decline`) or withdraws a sent one (`cancel`). */
-export async function dropChallenge(challenge, how) {
-  try {
-    await (how === "cancel" ? api.cancelChallenge : api.declineChallenge)(challenge.challenge_id)
-    answered(challenge.challenge_id)
-    toast(how === "cancel" ? `Challenge to ${challenge.challenged_username} withdrawn.` : `You declined ${challenge.challenger_username}'s challenge.`)
-    return true
-  } catch (e) {
-    toast(plainError(e, CHALLENGE_ERRORS), { kind: "error" })
-    return false
-  } finally {
-    socialChanged()
-  }
+export function dropChallenge(challenge, how) {
+  const id = challenge.challenge_id
+  return answer(
+    id,
+    () => (how === "cancel" ? api.cancelChallenge(id) : api.declineChallenge(id)),
+    () => toast(how === "cancel" ? `Challenge to ${challenge.challenged_username} withdrawn.` : `You declined ${challenge.challenger_username}'s challenge.`),
+    CHALLENGE_ERRORS,
+  )
 }
 
 function bellIcon() {
@@ -146,20 +150,20 @@ export function createBell(app) {
       else render()
     }
     const actions = []
-    const answer = (label, name, primary, work) =>
+    const button = (label, name, primary, work) =>
       h("button", { class: primary ? "btn btn-small btn-primary" : "btn btn-small", type: "button", "aria-label": name, onclick: act(work) }, label)
     if (request) {
       const whose = `${request.sender_username}'s friend request`
       actions.push(
-        answer("Accept", `Accept ${whose}`, true, () => answerRequest(request, true)),
-        answer("Decline", `Decline ${whose}`, false, () => answerRequest(request, false)),
+        button("Accept", `Accept ${whose}`, true, () => answerRequest(request, true)),
+        button("Decline", `Decline ${whose}`, false, () => answerRequest(request, false)),
       )
     }
     if (challenge) {
       const whose = `${challenge.challenger_username}'s challenge`
       actions.push(
-        answer("Accept", `Accept ${whose}`, true, () => acceptChallenge(app, challenge.challenge_id)),
-        answer("Decline", `Decline ${whose}`, false, () => dropChallenge(challenge, "decline")),
+        button("Accept", `Accept ${whose}`, true, () => acceptChallenge(app, challenge.challenge_id)),
+        button("Decline", `Decline ${whose}`, false, () => dropChallenge(challenge, "decline")),
       )
     }
     if (!n.read) {
