@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     default_time_seconds: float = 300.0
     max_time_seconds: float = 3 * 3600.0
     max_increment_seconds: float = 180.0
+    first_move_timeout_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="Each side's time for its first move (no clock runs before both have moved); "
+        "missing it aborts the game. 0: the clocks run from the start.",
+    )
     room_update_attempts: int = Field(8, ge=1, description="Optimistic retries before ROOM_UPDATE_CONFLICT.")
 
     # WebSocket limits

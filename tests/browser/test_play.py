@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 
 import chess
+import chess.pgn
 import redis
 from playwright.async_api import expect
 
@@ -24,6 +26,15 @@ from tests.browser.helpers import (
     start_game,
 )
 from tests.support import ServerThread
+
+
+def _assert_fools_mate_pgn(text: str) -> None:
+    """The PGN reads back as fool's mate, each move with the mover's clock."""
+    record = chess.pgn.read_game(io.StringIO(text))
+    assert record is not None and not record.errors
+    assert [node.san() for node in record.mainline()] == ["f3", "e5", "g4", "Qh4#"]
+    assert all(node.clock() is not None for node in record.mainline())
+    assert record.headers["Result"] == "0-1"
 
 
 async def test_checkmate_by_drag_and_click_with_live_video_then_the_next_game_flags(
@@ -47,8 +58,7 @@ async def test_checkmate_by_drag_and_click_with_live_video_then_the_next_game_fl
     await black.shot("checkmate")
     async with black.page.expect_download() as download:
         await black.page.get_by_test_id("download-pgn").click()
-    pgn = (await (await download.value).path()).read_text()
-    assert "1. f3 e5 2. g4 Qh4# 0-1" in pgn
+    _assert_fools_mate_pgn((await (await download.value).path()).read_text())
 
     # The next game, with six seconds each: both move once, then white's flag falls
     # (a game nobody has moved in is aborted instead).
@@ -164,8 +174,7 @@ async def test_a_finished_game_is_in_history_replays_and_counts_on_the_profile(p
     await expect(row.locator("td.num")).to_have_text("2")  # f3 e5, g4 Qh4#: two moves
     async with page.expect_download() as download:
         await row.get_by_role("button", name="PGN").click()
-    pgn = (await (await download.value).path()).read_text()
-    assert "1. f3 e5 2. g4 Qh4# 0-1" in pgn
+    _assert_fools_mate_pgn((await (await download.value).path()).read_text())
     await black.shot("history")
 
     await row.get_by_role("link", name="Replay").click()

@@ -33,14 +33,20 @@ def settings(
     black_ms: int | None = None,
     increment_ms: int = 0,
     takebacks: tuple[int, int] | None = None,
+    *,
+    first_move_ms: int = 0,
+    consent: bool = False,
 ) -> g.GameSettings:
+    """Settings for a test game; ``consent``: takebacks by consent (no quota)."""
     return g.GameSettings(
         time_white_ms=white_ms,
         time_black_ms=white_ms if black_ms is None else black_ms,
         increment_ms=increment_ms,
-        allow_takebacks=takebacks is not None,
+        allow_takebacks=takebacks is not None or consent,
         takebacks_white_max=takebacks[0] if takebacks else 0,
         takebacks_black_max=takebacks[1] if takebacks else 0,
+        takeback_mode="consent" if consent else "unilateral",
+        first_move_timeout_ms=first_move_ms,
     )
 
 

@@ -7,6 +7,7 @@ domain is driven with them on an injected clock and must agree.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 import chess
@@ -197,7 +198,10 @@ def _check_step(game: g.Game, step: dict[str, Any]) -> None:
 def test_game_clock_as_the_fixture_says(case: dict[str, Any]) -> None:
     s = case["settings"]
     takebacks = tuple(s["takebacks"]) if "takebacks" in s else None
-    game, board = start(settings(s["white_ms"], s["black_ms"], s["increment_ms"], takebacks))
+    game_settings = settings(
+        s["white_ms"], s["black_ms"], s["increment_ms"], takebacks, first_move_ms=s.get("first_move_ms", 0)
+    )
+    game, board = start(game_settings)
     for step in case["steps"]:
         at = step["at"]
         if "move" in step:
@@ -216,7 +220,7 @@ def test_game_clock_as_the_fixture_says(case: dict[str, Any]) -> None:
             game = clock.resume(game, at)
             assert not game.paused
         elif "take_back" in step:
-            game = p.take_back(game, board, player(step["take_back"]), at)
+            game = p.request_takeback(game, board, player(step["take_back"]), at)
             assert game.turn == step["take_back"]
         elif "flag" in step:
             flagged = clock.flag(game, at)
@@ -361,14 +365,14 @@ def test_game_takeback_when_not_allowed_raises_takeback_not_allowed() -> None:
     game, board = start()
     game = play(game, board, ["e2e4"])
     with pytest.raises(errors.TakebackNotAllowed):
-        p.take_back(game, board, WHITE, 2_000)
+        p.request_takeback(game, board, WHITE, 2_000)
 
 
 def test_game_takeback_undoes_the_requesters_last_move() -> None:
     game, board = start(settings(takebacks=(1, 1)))
     game = play(game, board, ["e2e4", "c7c5", "g1f3"])
     before = game.fens[-2]
-    back = p.take_back(game, board, WHITE, 5_000)
+    back = p.request_takeback(game, board, WHITE, 5_000)
     assert back.moves == ("e2e4", "c7c5")
     assert back.sans == ("e4", "c5")
     assert back.fen == before == board.fen()
@@ -383,7 +387,7 @@ def test_game_takeback_undoes_the_requesters_last_move() -> None:
 def test_game_takeback_by_black() -> None:
     game, board = start(settings(takebacks=(0, 1)))
     game = play(game, board, ["e2e4", "e7e5"])
-    back = p.take_back(game, board, BLACK, 3_000)
+    back = p.request_takeback(game, board, BLACK, 3_000)
     assert back.moves == ("e2e4",)
     assert back.player_to_move == BLACK
 
@@ -391,26 +395,119 @@ def test_game_takeback_by_black() -> None:
 def test_game_takeback_after_the_opponent_replied_raises_window_closed() -> None:
     game, board = start(settings(takebacks=(3, 3)))
     with pytest.raises(errors.TakebackWindowClosed):
-        p.take_back(game, board, WHITE, 500)
+        p.request_takeback(game, board, WHITE, 500)
     game = play(game, board, ["e2e4"])
     with pytest.raises(errors.TakebackWindowClosed):
-        p.take_back(game, board, BLACK, 1_500)
+        p.request_takeback(game, board, BLACK, 1_500)
     game = play(game, board, ["e7e5"])
     with pytest.raises(errors.TakebackWindowClosed):
-        p.take_back(game, board, WHITE, 2_500)
+        p.request_takeback(game, board, WHITE, 2_500)
     assert game.ply == 2 and len(board.move_stack) == 2
 
 
 def test_game_takeback_beyond_the_quota_raises_limit_reached() -> None:
     game, board = start(settings(takebacks=(1, 0)))
     game = play(game, board, ["e2e4"])
-    game = p.take_back(game, board, WHITE, 1_500)
+    game = p.request_takeback(game, board, WHITE, 1_500)
     game = play(game, board, ["d2d4"])
     with pytest.raises(errors.TakebackLimitReached):
-        p.take_back(game, board, WHITE, 3_000)
+        p.request_takeback(game, board, WHITE, 3_000)
     game = play(game, board, ["d7d5"])
     with pytest.raises(errors.TakebackLimitReached):
-        p.take_back(game, board, BLACK, 4_000)
+        p.request_takeback(game, board, BLACK, 4_000)
+
+
+def test_game_takeback_by_consent_waits_for_the_opponent_and_a_move_clears_it() -> None:
+    game, board = start(settings(consent=True))
+    game = play(game, board, ["e2e4"])
+    asked = p.request_takeback(game, board, WHITE, 1_500)
+    assert asked.takeback_request_by == WHITE
+    assert asked.moves == ("e2e4",) and len(board.move_stack) == 1
+    with pytest.raises(errors.TakebackAlreadyPending):
+        p.request_takeback(asked, board, BLACK, 1_600)
+    with pytest.raises(errors.TakebackNotPending):
+        p.accept_takeback(asked, board, WHITE, 1_700)
+    moved, played = p.apply_move(asked, board, BLACK, "e7e5", 2_000)
+    assert played is not None and moved.takeback_request_by is None
+    with pytest.raises(errors.TakebackNotPending):
+        p.accept_takeback(moved, board, BLACK, 2_100)
+
+
+def test_game_takeback_by_consent_declined_leaves_the_position() -> None:
+    game, board = start(settings(consent=True))
+    game = play(game, board, ["e2e4", "e7e5"])
+    asked = p.request_takeback(game, board, BLACK, 3_000)
+    with pytest.raises(errors.TakebackNotPending):
+        p.decline_takeback(asked, BLACK)
+    declined = p.decline_takeback(asked, WHITE)
+    assert declined.takeback_request_by is None
+    assert declined.moves == game.moves
+
+
+@pytest.mark.parametrize(
+    ("moves", "asker", "left"),
+    [
+        (["e2e4"], WHITE, ()),  # the opponent has not replied: one move back
+        (["e2e4", "e7e5"], WHITE, ()),  # they have: the reply goes too, and it is white's move again
+        (["e2e4", "e7e5"], BLACK, ("e2e4",)),
+        (["e2e4", "e7e5", "g1f3"], BLACK, ("e2e4",)),
+    ],
+)
+def test_game_takeback_by_consent_accepted_gives_the_asker_the_move_again(
+    moves: list[str], asker: str, left: tuple[str, ...]
+) -> None:
+    game, board = start(settings(consent=True))
+    game = play(game, board, moves)
+    asked = p.request_takeback(game, board, asker, 10_000)
+    back = p.accept_takeback(asked, board, BLACK if asker == WHITE else WHITE, 11_000)
+    assert back.moves == left and board.fen() == back.fen
+    assert back.player_to_move == asker
+    assert back.takeback_request_by is None
+    assert back.takebacks_used("white" if asker == WHITE else "black") == 1
+
+
+def test_game_takeback_by_consent_needs_a_move_of_ones_own() -> None:
+    game, board = start(settings(consent=True))
+    with pytest.raises(errors.TakebackWindowClosed):
+        p.request_takeback(game, board, WHITE, 500)
+    game = play(game, board, ["e2e4"])
+    with pytest.raises(errors.TakebackWindowClosed):
+        p.request_takeback(game, board, BLACK, 1_500)
+
+
+@pytest.mark.parametrize(
+    ("game_settings", "moves", "allowed"),
+    [
+        (settings(), ["e2e4"], {"white": False, "black": False}),
+        (settings(takebacks=(1, 1)), [], {"white": False, "black": False}),
+        (settings(takebacks=(1, 1)), ["e2e4"], {"white": True, "black": False}),
+        (settings(takebacks=(1, 1)), ["e2e4", "e7e5"], {"white": False, "black": True}),
+        (settings(takebacks=(0, 1)), ["e2e4"], {"white": False, "black": False}),
+        (settings(consent=True), ["e2e4"], {"white": True, "black": False}),
+        (settings(consent=True), ["e2e4", "e7e5"], {"white": True, "black": True}),
+    ],
+)
+def test_game_takeback_availability_is_what_a_request_would_meet(
+    game_settings: g.GameSettings, moves: list[str], allowed: dict[str, bool]
+) -> None:
+    game, board = start(game_settings)
+    game = play(game, board, moves)
+    assert {color: p.can_take_back(game, color) for color in ("white", "black")} == allowed
+    for color, ok in allowed.items():
+        if ok:
+            p.request_takeback(game, board.copy(), player(color), game.ply * STEP_MS + 500)
+        else:
+            with pytest.raises(errors.DomainError):
+                p.request_takeback(game, board.copy(), player(color), game.ply * STEP_MS + 500)
+
+
+def test_game_takeback_is_unavailable_while_asked_paused_or_over() -> None:
+    game, board = start(settings(consent=True))
+    game = play(game, board, ["e2e4", "e7e5"])
+    asked = p.request_takeback(game, board, WHITE, 3_000)
+    assert not p.can_take_back(asked, "white") and not p.can_take_back(asked, "black")
+    assert not p.can_take_back(clock.pause(game, 3_000), "white")
+    assert not p.can_take_back(p.resign(game, BLACK, 3_000), "white")
 
 
 # -- records ----------------------------------------------------------------------------
@@ -449,6 +546,62 @@ def test_game_pgn_names_the_players_and_the_termination(then: dict[str, Any], te
     assert record.headers["Termination"] == termination
     assert record.headers["TimeControl"] == "10+0"
     assert record.headers["GameId"] == game.game_id
+
+
+def test_game_pgn_gives_each_move_the_movers_clock_after_it() -> None:
+    game, board = start(settings(180_000, increment_ms=2_000, first_move_ms=30_000))
+    for at, text in ((5_000, "e2e4"), (9_000, "e7e5"), (12_500, "g1f3"), (192_000, "b8c6")):
+        game, played = p.apply_move(game, board, game.player_to_move, text, at)
+        assert played is not None
+    record = _read_pgn(write_pgn(game, "Alice", "Bob"))
+    nodes = list(record.mainline())
+    # No clock runs before both first moves; then white thinks 3.5 s (+2), black 179.5 s (+2).
+    assert [node.clock() for node in nodes] == [180, 180, 178, 2]
+    assert "[%clk 0:03:00]" in str(record) and "[%clk 0:02:58]" in str(record)
+
+
+def test_game_pgn_clocks_cover_only_the_moves_that_kept_one() -> None:
+    game, board = start(settings(600_000))
+    game = play(game, board, ["d2d4", "d7d5", "c2c4"])
+    older = replace(game, clocks=game.clocks[-1:])  # a game stored before clocks were kept
+    nodes = list(_read_pgn(write_pgn(older, "Alice", "Bob")).mainline())
+    assert [node.clock() for node in nodes] == [None, None, 598]
+
+
+@pytest.mark.parametrize(
+    ("reason", "winner", "termination", "result"),
+    [
+        (g.Reason.CHECKMATE, "white", "normal", "1-0"),
+        (g.Reason.STALEMATE, None, "normal", "1/2-1/2"),
+        (g.Reason.THREEFOLD_REPETITION, None, "normal", "1/2-1/2"),
+        (g.Reason.RESIGN, "black", "normal", "0-1"),
+        (g.Reason.DRAW_AGREED, None, "normal", "1/2-1/2"),
+        (g.Reason.TIMEOUT, "black", "time forfeit", "0-1"),
+        (g.Reason.TIMEOUT_VS_INSUFFICIENT_MATERIAL, None, "time forfeit", "1/2-1/2"),
+        (g.Reason.FORFEIT_DISCONNECT, "white", "abandoned", "1-0"),
+        (g.Reason.ROOM_EXPIRED, None, "abandoned", "1/2-1/2"),
+        (g.Reason.ABORTED, None, "abandoned", "*"),
+    ],
+)
+def test_game_pgn_termination_says_how_each_ending_ended(
+    reason: g.Reason, winner: g.Color | None, termination: str, result: str
+) -> None:
+    game, board = start()
+    game = play(game, board, ["e2e4"])
+    ended = clock.end(game, g.Result(reason, winner), 5_000)
+    record = _read_pgn(write_pgn(ended, "Alice", "Bob"))
+    assert record.headers["Termination"] == termination
+    assert record.headers["Result"] == result
+    assert record.headers["Ending"] == reason.value
+
+
+def test_game_pgn_of_an_aborted_game_says_aborted_not_unfinished() -> None:
+    game, _ = start(settings(first_move_ms=30_000))
+    aborted = clock.flag(game, 30_000)
+    assert aborted is not None and aborted.result == g.Result(g.Reason.ABORTED, None)
+    record = _read_pgn(write_pgn(aborted, "Alice", "Bob"))
+    assert (record.headers["Result"], record.headers["Termination"]) == ("*", "abandoned")
+    assert record.headers["Ending"] == "aborted"
 
 
 def test_game_pgn_of_a_running_game_is_unfinished() -> None:

@@ -103,7 +103,7 @@ def _check_over(game: g.Game, board: chess.Board, now: int) -> None:
         with pytest.raises(errors.NoActiveGame):
             p.offer_draw(game, user)
         with pytest.raises(errors.NoActiveGame):
-            p.take_back(game, board, user, now)
+            p.request_takeback(game, board, user, now)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -150,7 +150,7 @@ def test_game_random_legal_games_keep_the_invariants(data: st.DataObject) -> Non
             requester = g.other(turn)
             if game.ply == 0 or game.takebacks_used(requester) >= 2:
                 continue
-            game = p.take_back(game, board, player(requester), now)
+            game = p.request_takeback(game, board, player(requester), now)
             model.taken_back(requester, now)
         elif action == "flag":
             flagged = clock.flag(game, now)

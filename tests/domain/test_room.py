@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import chess
 import pytest
@@ -11,6 +12,7 @@ from chesschat.domain import errors
 from chesschat.domain import game as g
 from chesschat.domain import room as r
 from chesschat.domain.events import (
+    DrawDeclined,
     DrawOfferState,
     GameEnded,
     GameStarted,
@@ -18,9 +20,13 @@ from chesschat.domain.events import (
     ParticipantJoined,
     ParticipantLeft,
     ReconnectState,
+    RematchDeclined,
+    RematchOffered,
     RoomClosed,
     RoomSnapshot,
     TakebackApplied,
+    TakebackDeclined,
+    TakebackRequested,
     VideoReady,
 )
 from tests.domain.support import settings
@@ -37,7 +43,7 @@ def _room(now: int = 0) -> r.Room:
     return r.join(room, GUEST, "conn-guest", now, TTL).room
 
 
-def _started(host_white: bool = True, now: int = 0, **kwargs: int) -> tuple[r.Room, chess.Board]:
+def _started(host_white: bool = True, now: int = 0, **kwargs: Any) -> tuple[r.Room, chess.Board]:
     t = r.start_game(_room(now), HOST.user_id, settings(**kwargs), "game-1", host_white, now, TTL)
     assert t.room.active_game is not None
     return t.room, g.board_of(t.room.active_game)
@@ -423,7 +429,7 @@ def test_room_reconnect_version_only_increases_across_games() -> None:
 def test_room_take_back_tells_who_took_back() -> None:
     room, board = _started(takebacks=(1, 1))
     room = _play(room, board, ["e2e4"])
-    t = r.take_back(room, board, HOST.user_id, 2_000, TTL)
+    t = r.request_takeback(room, board, HOST.user_id, 2_000, TTL)
     assert t.events == (TakebackApplied(HOST.user_id),)
     assert t.room.active_game is not None and t.room.active_game.ply == 0
 
@@ -437,3 +443,147 @@ def test_room_paused_game_refuses_moves_resign_and_draws() -> None:
     ):
         with pytest.raises(errors.GamePaused):
             act()
+
+
+# -- colours, rematches ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("colour", "coin", "white"),
+    [
+        ("white", False, HOST),
+        ("black", True, GUEST),
+        ("random", True, HOST),
+        ("random", False, GUEST),
+    ],
+)
+def test_room_start_game_with_a_colour_asked_for(colour: r.ColourAsked, coin: bool, white: r.Player) -> None:
+    room = _room()
+    white_id = r.white_of(room, HOST.user_id, colour, coin)
+    t = r.start_game(room, HOST.user_id, settings(), "game-1", not coin, 1_000, TTL, white_id=white_id)
+    assert t.room.active_game is not None and t.room.active_game.white_id == white.user_id
+
+
+def test_room_white_of_with_nobody_to_play_is_none() -> None:
+    lone = r.open_room("ABCD2345", HOST, "conn-host", 0, TTL).room
+    assert r.white_of(lone, HOST.user_id, "white", True) is None
+
+
+def _after_a_game(**kwargs: Any) -> tuple[r.Room, g.Game]:
+    room, _ = _started(**kwargs)
+    game = room.active_game
+    assert game is not None
+    return r.resign(room, GUEST.user_id, 2_000, TTL).room, game
+
+
+def test_room_rematch_offered_by_the_guest_and_accepted_swaps_colours_keeps_settings() -> None:
+    room, first = _after_a_game(white_ms=60_000, increment_ms=1_000, consent=True, first_move_ms=20_000)
+    offered = r.offer_rematch(room, GUEST.user_id, "game-2", 3_000, TTL)
+    assert offered.events == (RematchOffered(GUEST.user_id),)
+    assert offered.room.rematch_offer_by == GUEST.user_id
+    assert r.rematch_of(offered.room) == (first.black_id, first.white_id, first.settings)
+    with pytest.raises(errors.RematchAlreadyPending):
+        r.offer_rematch(offered.room, GUEST.user_id, "game-2", 3_500, TTL)
+    with pytest.raises(errors.RematchNotPending):
+        r.accept_rematch(offered.room, GUEST.user_id, "game-2", 3_500, TTL)
+    t = r.accept_rematch(offered.room, HOST.user_id, "game-2", 4_000, TTL)
+    assert t.events == (GameStarted(),)
+    game = t.room.active_game
+    assert game is not None and game.game_id == "game-2"
+    assert (game.white_id, game.black_id) == (first.black_id, first.white_id)
+    assert game.settings == first.settings
+    assert t.room.rematch_offer_by is None
+
+
+def test_room_rematch_offered_back_starts_the_game() -> None:
+    room, first = _after_a_game()
+    offered = r.offer_rematch(room, HOST.user_id, "game-2", 3_000, TTL).room
+    t = r.offer_rematch(offered, GUEST.user_id, "game-2", 3_500, TTL)
+    assert t.events == (GameStarted(),)
+    assert t.room.active_game is not None and t.room.active_game.white_id == first.black_id
+
+
+def test_room_rematch_declined_is_told_and_cleared() -> None:
+    room, _ = _after_a_game()
+    offered = r.offer_rematch(room, HOST.user_id, "game-2", 3_000, TTL).room
+    with pytest.raises(errors.RematchNotPending):
+        r.decline_rematch(offered, HOST.user_id, 3_500, TTL)
+    t = r.decline_rematch(offered, GUEST.user_id, 3_500, TTL)
+    assert t.events == (RematchDeclined(GUEST.user_id),)
+    assert t.room.rematch_offer_by is None
+    with pytest.raises(errors.RematchNotPending):
+        r.accept_rematch(t.room, HOST.user_id, "game-2", 4_000, TTL)
+
+
+def test_room_rematch_needs_a_finished_game_and_no_running_one() -> None:
+    with pytest.raises(errors.RematchNotAvailable):
+        r.offer_rematch(_room(), GUEST.user_id, "game-1", 1_000, TTL)
+    room, _ = _started()
+    with pytest.raises(errors.GameAlreadyActive):
+        r.offer_rematch(room, GUEST.user_id, "game-2", 1_000, TTL)
+    with pytest.raises(errors.NotInRoom):
+        r.offer_rematch(_after_a_game()[0], OTHER.user_id, "game-2", 3_000, TTL)
+
+
+def test_room_rematch_offer_goes_when_a_player_drops() -> None:
+    room, _ = _after_a_game()
+    offered = r.offer_rematch(room, HOST.user_id, "game-2", 3_000, TTL).room
+    dropped = r.drop(offered, GUEST.user_id, "conn-guest", 4_000, GRACE)
+    assert dropped is not None and dropped.room.rematch_offer_by is None
+    back = r.join(dropped.room, GUEST, "conn-guest-2", 5_000, TTL).room
+    with pytest.raises(errors.RematchNotPending):
+        r.accept_rematch(back, GUEST.user_id, "game-2", 6_000, TTL)
+
+
+def test_room_start_game_by_the_host_clears_a_rematch_offer() -> None:
+    room, _ = _after_a_game()
+    offered = r.offer_rematch(room, GUEST.user_id, "game-2", 3_000, TTL).room
+    t = r.start_game(offered, HOST.user_id, settings(), "game-3", True, 4_000, TTL)
+    assert t.room.rematch_offer_by is None
+
+
+# -- draws and takebacks answered -------------------------------------------------------
+
+
+def test_room_declined_draw_is_told_then_the_offer_state() -> None:
+    room, board = _started()
+    room = _play(room, board, ["e2e4", "e7e5"])
+    offered = r.offer_draw(room, HOST.user_id, 3_000, TTL).room
+    t = r.decline_draw(offered, GUEST.user_id, 4_000, TTL)
+    assert t.events == (DrawDeclined(GUEST.user_id), DrawOfferState(None))
+
+
+def test_room_takeback_by_consent_is_asked_then_applied_or_declined() -> None:
+    room, board = _started(consent=True)
+    room = _play(room, board, ["e2e4", "e7e5"])
+    asked = r.request_takeback(room, board, GUEST.user_id, 3_000, TTL)
+    assert asked.events == (TakebackRequested(GUEST.user_id),)
+    declined = r.decline_takeback(asked.room, HOST.user_id, 3_500, TTL)
+    assert declined.events == (TakebackDeclined(HOST.user_id),)
+    asked = r.request_takeback(declined.room, board, GUEST.user_id, 4_000, TTL)
+    applied = r.accept_takeback(asked.room, board, HOST.user_id, 4_500, TTL)
+    assert applied.events == (TakebackApplied(GUEST.user_id),)
+    assert applied.room.active_game is not None and applied.room.active_game.moves == ("e2e4",)
+
+
+# -- the first-move timer ----------------------------------------------------------------
+
+
+def test_room_first_move_deadline_is_the_timers_and_missing_it_aborts() -> None:
+    room, board = _started(first_move_ms=30_000)
+    assert r.next_deadline_ms(room) == 30_000
+    room = _play(room, board, ["e2e4"], start_ms=10_000)
+    assert r.next_deadline_ms(room) == 40_000  # black's own 30 s, from white's move
+    assert r.check_flag(room, 39_999) is None
+    t = r.check_flag(room, 40_000)
+    assert t is not None and _types(t) == [GameEnded]
+    (record,) = t.finished
+    assert record.reason is g.Reason.ABORTED and record.winner_id is None and not record.counts
+    assert record.outcome == "*" and '[Termination "abandoned"]' in record.pgn
+    assert t.room.games_played[-1].result == "aborted"
+
+
+def test_room_clock_deadline_follows_once_both_sides_moved() -> None:
+    room, board = _started(white_ms=10_000, first_move_ms=30_000)
+    room = _play(room, board, ["e2e4", "e7e5"], start_ms=20_000)
+    assert r.next_deadline_ms(room) == 21_000 + 10_000

@@ -45,7 +45,7 @@ def _mid_game() -> r.Room:
         game = room.active_game
         assert game is not None
         room = r.move(room, board, game.player_to_move, text, 4_000 + i * 1_500, TTL).room
-    room = r.take_back(room, board, HOST.user_id, 20_000, TTL).room  # the host has black
+    room = r.request_takeback(room, board, HOST.user_id, 20_000, TTL).room  # the host has black
     room = r.offer_draw(room, GUEST.user_id, 21_000, TTL).room
     return room
 
@@ -64,6 +64,19 @@ def _after_games() -> r.Room:
     return room
 
 
+def _rematch_offered() -> r.Room:
+    return r.offer_rematch(_after_games(), GUEST.user_id, "game-3", 5_000, TTL).room
+
+
+def _first_moves_with_a_takeback_asked() -> r.Room:
+    s = game_settings(60_000, consent=True, first_move_ms=30_000)
+    room = r.start_game(_active(), HOST.user_id, s, "game-1", True, 3_000, TTL).room
+    assert room.active_game is not None
+    board = g.board_of(room.active_game)
+    room = r.move(room, board, HOST.user_id, "e2e4", 4_000, TTL).room
+    return r.request_takeback(room, board, HOST.user_id, 5_000, TTL).room
+
+
 def _closed() -> r.Room:
     t = r.expire_grace(_paused_in_grace(), 22_000 + GRACE)
     assert t is not None
@@ -76,6 +89,8 @@ ROOMS = {
     "mid_game_with_draw_offer_and_takeback": _mid_game,
     "paused_in_grace_with_video": _paused_in_grace,
     "after_two_games": _after_games,
+    "rematch_offered": _rematch_offered,
+    "first_moves_with_a_takeback_asked": _first_moves_with_a_takeback_asked,
     "closed_after_forfeit": _closed,
 }
 
@@ -138,3 +153,19 @@ def test_serde_random_games_round_trip(plies: list[int], gaps: list[int], pause:
     room = replace(_active(), active_game=game if game.result is None else None)
     assert _through_json(room) == room
     assert game_from_dict(json.loads(json.dumps(game_to_dict(game)))) == game
+
+
+def test_serde_a_room_stored_before_first_moves_takebacks_and_rematches_reads_as_before() -> None:
+    data = json.loads(json.dumps(room_to_dict(_mid_game())))
+    game = data["active_game"]
+    for key in ("first_move_deadline_ms", "takeback_request_by", "move_clocks"):
+        del game[key]
+    for key in ("takeback_mode", "first_move_timeout_ms"):
+        del game["settings"][key]
+    del data["rematch_offer_by"]
+    room = room_from_dict(data)
+    assert room.rematch_offer_by is None
+    assert room.active_game is not None
+    assert room.active_game.settings.first_move_timeout_ms == 0
+    assert room.active_game.settings.takeback_mode == "unilateral"
+    assert room.active_game.clock_started_at_ms is not None and not room.active_game.paused

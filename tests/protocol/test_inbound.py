@@ -22,11 +22,16 @@ EVERY_FRAME: list[tuple[dict[str, Any], inbound.ClientMessage]] = [
     ({"type": "make_move", "roomCode": CODE, "move": "e2e4"}, inbound.MakeMove("ABCD2345", "e2e4")),
     ({"type": "resign", "roomCode": CODE}, inbound.Resign("ABCD2345")),
     ({"type": "request_takeback", "roomCode": CODE}, inbound.RequestTakeback("ABCD2345")),
+    ({"type": "accept_takeback", "roomCode": CODE}, inbound.AcceptTakeback("ABCD2345")),
+    ({"type": "decline_takeback", "roomCode": CODE}, inbound.DeclineTakeback("ABCD2345")),
     ({"type": "offer_draw", "roomCode": CODE}, inbound.OfferDraw("ABCD2345")),
     ({"type": "accept_draw", "roomCode": CODE}, inbound.AcceptDraw("ABCD2345")),
     ({"type": "decline_draw", "roomCode": CODE}, inbound.DeclineDraw("ABCD2345")),
     ({"type": "cancel_draw", "roomCode": CODE}, inbound.CancelDraw("ABCD2345")),
     ({"type": "abort", "roomCode": CODE}, inbound.Abort("ABCD2345")),
+    ({"type": "offer_rematch", "roomCode": CODE}, inbound.OfferRematch("ABCD2345")),
+    ({"type": "accept_rematch", "roomCode": CODE}, inbound.AcceptRematch("ABCD2345")),
+    ({"type": "decline_rematch", "roomCode": CODE}, inbound.DeclineRematch("ABCD2345")),
     ({"type": "signal", "roomCode": CODE, "data": {"sdp": "x"}}, inbound.Signal("ABCD2345", {"sdp": "x"})),
 ]
 
@@ -36,6 +41,16 @@ def test_inbound_each_tag_parses_into_its_own_message(frame: dict[str, Any], exp
     parsed = inbound.parse(orjson.dumps(frame))
     assert parsed == expected
     assert frame["type"] == type(parsed).TYPE
+
+
+@pytest.mark.parametrize("color", ["white", "black", "random", None])
+def test_inbound_start_game_reads_the_colour_and_the_takeback_mode(color: str | None) -> None:
+    settings = {"allowTakebacks": True, "takebackMode": "consent", "color": color}
+    parsed = inbound.parse(orjson.dumps({"type": "start_game", "roomCode": CODE, "settings": settings}))
+    assert isinstance(parsed, inbound.StartGame)
+    assert parsed.settings.color == color and parsed.settings.takeback_mode == "consent"
+    plain = inbound.parse(orjson.dumps({"type": "start_game", "roomCode": CODE, "settings": {}}))
+    assert isinstance(plain, inbound.StartGame) and plain.settings.takeback_mode == "unilateral"
 
 
 def test_inbound_every_client_tag_has_a_message_class() -> None:
@@ -58,6 +73,9 @@ def test_inbound_every_client_tag_has_a_message_class() -> None:
         (b'{"type": "start_game", "roomCode": "ABCD2345", "settings": {"timeWhiteSeconds": "5"}}', "INVALID_PAYLOAD"),
         (b'{"type": "start_game", "roomCode": "ABCD2345", "settings": {"takebacksWhite": 1.5}}', "INVALID_PAYLOAD"),
         (b'{"type": "start_game", "roomCode": "ABCD2345", "settings": {"allowTakebacks": 1}}', "INVALID_PAYLOAD"),
+        (b'{"type": "start_game", "roomCode": "ABCD2345", "settings": {"takebackMode": "ask"}}', "INVALID_PAYLOAD"),
+        (b'{"type": "start_game", "roomCode": "ABCD2345", "settings": {"color": "red"}}', "INVALID_PAYLOAD"),
+        (b'{"type": "start_game", "roomCode": "ABCD2345", "settings": {"color": ["white"]}}', "INVALID_PAYLOAD"),
         (b'{"type": "signal", "roomCode": "ABCD2345"}', "INVALID_PAYLOAD"),
         (b'{"type": "signal", "roomCode": "ABCD2345", "data": null}', "INVALID_PAYLOAD"),
     ],
@@ -76,7 +94,10 @@ FIELDS = {
     "type": st.sampled_from(sorted(inbound.CLIENT_TAGS)) | JSON,
     "roomCode": st.just(CODE) | JSON,
     "move": st.just("e2e4") | JSON,
-    "settings": st.fixed_dictionaries({}, optional={k: JSON for k in ("timeWhiteSeconds", "allowTakebacks")}) | JSON,
+    "settings": st.fixed_dictionaries(
+        {}, optional={k: JSON for k in ("timeWhiteSeconds", "allowTakebacks", "takebackMode", "color")}
+    )
+    | JSON,
     "data": JSON,
 }
 

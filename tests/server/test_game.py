@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
+import chess.pgn
 import orjson
 import redis
 
@@ -30,7 +32,11 @@ async def test_fools_mate_ends_the_game_for_both_and_queues_its_record(
         ended = await player.expect("game_ended")
         assert ended["winner"] == black.user_id
         assert ended["result"] == "checkmate"
-        assert "1. f3 e5 2. g4 Qh4# 0-1" in ended["pgn"]
+        record = chess.pgn.read_game(io.StringIO(ended["pgn"]))
+        assert record is not None and not record.errors
+        assert [node.san() for node in record.mainline()] == ["f3", "e5", "g4", "Qh4#"]
+        assert [node.clock() for node in record.mainline()] == [300, 300, 300, 300]  # the test's clock stood still
+        assert (record.headers["Result"], record.headers["Termination"]) == ("0-1", "normal")
     client = redis.Redis.from_url(server.settings.redis_url)
     jobs = [orjson.loads(j) for j in client.lrange("game_finalization_queue", 0, -1)]
     assert len(jobs) == 1

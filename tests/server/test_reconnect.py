@@ -118,8 +118,9 @@ async def test_the_flag_falls_with_no_move_sent(pair: tuple[Client, Client], clo
     await play(white, black, code, ["e2e4"])
     clock.advance(4_000)
     last = await play(black, white, code, ["c7c5"])
-    assert last["timeWhite"] == 29.0 and last["timeBlack"] == 28.0
-    clock.advance(28_999)
+    assert last["timeWhite"] == 30.0 and last["timeBlack"] == 30.0  # no clock runs before both first moves
+    assert last["firstMoveDeadlineMs"] is None
+    clock.advance(29_999)
     await white.send({"type": "heartbeat"})
     assert await white.expect("heartbeat_ack")
     clock.advance(1)
@@ -131,13 +132,24 @@ async def test_the_flag_falls_with_no_move_sent(pair: tuple[Client, Client], clo
     assert [f["type"] for f in white.seen].count("game_ended") == 1
 
 
-async def test_a_game_before_both_sides_moved_is_aborted_on_time(pair: tuple[Client, Client], clock: FakeClock) -> None:
+async def test_a_side_that_misses_its_first_move_has_the_game_aborted(
+    pair: tuple[Client, Client], clock: FakeClock
+) -> None:
     a, b = pair
     code = await open_room(a, b)
-    _, black, _ = await start(a, b, code, timeWhiteSeconds=10, timeBlackSeconds=10)
-    clock.advance(10_000)
-    ended = await black.expect("game_ended")
-    assert ended["result"] == "aborted" and ended["outcome"] == "*"
+    white, black, started = await start(a, b, code, timeWhiteSeconds=10, timeBlackSeconds=10)
+    assert started["firstMoveDeadlineMs"] == started["serverTimestampMs"] + 30_000
+    clock.advance(5_000)
+    moved = await play(white, black, code, ["e2e4"])
+    assert moved["timeWhite"] == 10.0 and moved["firstMoveDeadlineMs"] == moved["serverTimestampMs"] + 30_000
+    clock.advance(29_999)
+    await black.send({"type": "heartbeat"})
+    assert await black.expect("heartbeat_ack")
+    clock.advance(1)
+    for player in (white, black):
+        ended = await player.expect("game_ended")
+        assert (ended["result"], ended["outcome"], ended["winner"]) == ("aborted", "*", "draw")
+        assert '[Termination "abandoned"]' in ended["pgn"]
 
 
 async def test_the_next_game_swaps_colours(pair: tuple[Client, Client]) -> None:

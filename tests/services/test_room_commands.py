@@ -12,7 +12,8 @@ from dataclasses import replace
 import pytest
 
 from chesschat.domain import errors
-from chesschat.domain.room import Player
+from chesschat.domain.game import GameSettings
+from chesschat.domain.room import AgreedGame, Player
 from chesschat.protocol.inbound import StartSettings
 from chesschat.services.hub import Hub
 from chesschat.services.ports import Deadline
@@ -67,10 +68,12 @@ async def seated(process: Process) -> tuple[str, Socket, Socket]:
     return t.room.code, alice, bob
 
 
-async def playing(process: Process, live: MemoryLive) -> tuple[str, Socket, Socket, Player, Player]:
-    """A game under way; returns the sockets and players as white, then black."""
+async def playing(process: Process, live: MemoryLive, **settings: object) -> tuple[str, Socket, Socket, Player, Player]:
+    """A game under way (a minute a side unless told); returns the sockets and players as
+    white, then black."""
     code, alice, bob = await seated(process)
-    await process.rooms.start_game(ALICE, code, StartSettings(time_white_seconds=60, time_black_seconds=60))
+    requested = StartSettings(**{"time_white_seconds": 60, "time_black_seconds": 60, **settings})  # type: ignore[arg-type]
+    await process.rooms.start_game(ALICE, code, requested)
     game = live.rooms[code].active_game
     assert game is not None
     if game.white_id == ALICE.user_id:
@@ -233,3 +236,126 @@ async def test_room_commands_a_pair_code_opens_for_either_friend_and_seats_no_on
         await one.rooms.join(eve, one.socket(eve), "PAIRCODE")
     await one.rooms.join(ALICE, one.socket(ALICE), "PAIRCODE")
     assert {p.user_id for p in live.rooms["PAIRCODE"].participants} == {ALICE.user_id, BOB.user_id}
+
+
+async def test_room_commands_clocks_wait_for_the_first_moves_and_a_missed_one_aborts(
+    one: Process, live: MemoryLive, clock: FakeClock
+) -> None:
+    code, white_socket, black_socket, white, _ = await playing(one, live)
+    started = white_socket.last("game_started")
+    assert started["firstMoveDeadlineMs"] == clock.now_ms() + 30_000
+    assert started["settings"]["first_move_timeout_seconds"] == 30.0
+    clock.advance(10_000)
+    await one.rooms.move(white, code, "e2e4")
+    moved = black_socket.last("move_made")
+    assert moved["timeWhite"] == 60.0 and moved["timeBlack"] == 60.0  # no clock ran
+    assert moved["firstMoveDeadlineMs"] == clock.now_ms() + 30_000
+    assert await live.first_due(Deadline.CLOCK) == pytest.approx(clock.now_ms() / 1000 + 30)
+    clock.advance(29_999)
+    await one.rooms.check_flag(code)
+    assert "game_ended" not in white_socket.tags()
+    clock.advance(1)
+    assert await live.due(Deadline.CLOCK, clock.now_ms() / 1000) == [code]
+    await one.rooms.check_flag(code)
+    for socket in (white_socket, black_socket):
+        ended = socket.last("game_ended")
+        assert (ended["result"], ended["outcome"], ended["winner"]) == ("aborted", "*", "draw")
+        assert '[Termination "abandoned"]' in ended["pgn"]
+    (record,) = live.queued
+    assert record.reason.value == "aborted" and not record.counts
+    assert code not in live.deadlines[Deadline.CLOCK]
+
+
+async def test_room_commands_the_clocks_run_once_both_sides_moved(
+    one: Process, live: MemoryLive, clock: FakeClock
+) -> None:
+    code, white_socket, _, white, black = await playing(one, live)
+    await one.rooms.move(white, code, "e2e4")
+    clock.advance(5_000)
+    await one.rooms.move(black, code, "e7e5")
+    moved = white_socket.last("move_made")
+    assert moved["firstMoveDeadlineMs"] is None and moved["timeBlack"] == 60.0
+    assert await live.first_due(Deadline.CLOCK) == pytest.approx(clock.now_ms() / 1000 + 60)
+
+
+async def test_room_commands_the_host_chooses_a_colour(one: Process, live: MemoryLive) -> None:
+    for colour, host_white in (("black", False), ("white", True), ("black", False)):
+        code, _, bob = await seated(one)
+        await one.rooms.start_game(ALICE, code, StartSettings(color=colour))  # type: ignore[arg-type]
+        started = bob.last("game_started")
+        assert (started["whitePlayerId"] == ALICE.user_id) is host_white
+
+
+async def test_room_commands_a_declined_draw_is_told_to_the_offerer(one: Process, live: MemoryLive) -> None:
+    code, white_socket, _, white, black = await playing(one, live)
+    await one.rooms.offer_draw(white, code)
+    await one.rooms.decline_draw(black, code)
+    declined = white_socket.last("draw_declined")
+    assert declined["byUserId"] == black.user_id and declined["roomCode"] == code
+    assert white_socket.tags()[-2:] == ["draw_declined", "draw_offer_state"]
+
+
+async def test_room_commands_a_takeback_by_consent_is_asked_answered_and_shown_as_available(
+    one: Process, live: MemoryLive
+) -> None:
+    code, white_socket, black_socket, white, black = await playing(
+        one, live, allow_takebacks=True, takeback_mode="consent"
+    )
+    game = live.rooms[code].active_game
+    assert game is not None and game.settings.takeback_mode == "consent"
+    await one.rooms.move(white, code, "e2e4")
+    assert black_socket.last("move_made")["takebackAllowed"] == {"white": True, "black": False}
+    await one.rooms.request_takeback(white, code)
+    asked = black_socket.last("takeback_requested")
+    assert asked["byUserId"] == white.user_id
+    with pytest.raises(errors.TakebackNotPending):
+        await one.rooms.accept_takeback(white, code)
+    await one.rooms.decline_takeback(black, code)
+    assert white_socket.last("takeback_declined")["byUserId"] == black.user_id
+    await one.rooms.request_takeback(white, code)
+    await one.rooms.accept_takeback(black, code)
+    applied = white_socket.last("takeback_applied")
+    assert applied["byUserId"] == white.user_id and applied["moves"] == []
+    assert applied["takebackRequestBy"] is None
+
+
+async def test_room_commands_either_player_offers_a_rematch_and_the_other_accepts(
+    one: Process, live: MemoryLive
+) -> None:
+    code, white_socket, black_socket, white, black = await playing(one, live)
+    await one.rooms.resign(white, code)
+    guest_socket = white_socket if white is BOB else black_socket
+    host_socket = black_socket if guest_socket is white_socket else white_socket
+    await one.rooms.offer_rematch(BOB, code)  # the guest: not only the host starts the next game
+    offered = host_socket.last("rematch_offered")
+    assert offered["byUserId"] == BOB.user_id
+    assert (offered["whitePlayerId"], offered["blackPlayerId"]) == (black.user_id, white.user_id)
+    await one.rooms.accept_rematch(ALICE, code)
+    started = guest_socket.last("game_started")
+    assert (started["whitePlayerId"], started["blackPlayerId"]) == (black.user_id, white.user_id)
+    assert started["settings"]["initial_time_white"] == 60.0
+    assert live.rooms[code].rematch_offer_by is None
+
+
+async def test_room_commands_a_declined_rematch_is_told(one: Process, live: MemoryLive) -> None:
+    code, white_socket, _, white, black = await playing(one, live)
+    await one.rooms.abort(white, code)
+    await one.rooms.offer_rematch(white, code)
+    await one.rooms.decline_rematch(black, code)
+    assert white_socket.last("rematch_declined")["byUserId"] == black.user_id
+    with pytest.raises(errors.RematchNotPending):
+        await one.rooms.accept_rematch(black, code)
+
+
+async def test_room_commands_an_agreed_game_waits_for_the_first_moves_too(
+    one: Process, live: MemoryLive, clock: FakeClock
+) -> None:
+    code = "PAIRAAAA"
+    live.pairs[code] = (ALICE.user_id, BOB.user_id)
+    live.agreed[code] = AgreedGame("ch-1", BOB.user_id, ALICE.user_id, GameSettings(60_000, 60_000))
+    alice, bob = one.socket(ALICE), one.socket(BOB)
+    await one.rooms.join(ALICE, alice, code)
+    await one.rooms.join(BOB, bob, code)
+    started = alice.last("game_started")
+    assert started["whitePlayerId"] == BOB.user_id
+    assert started["firstMoveDeadlineMs"] == clock.now_ms() + 30_000

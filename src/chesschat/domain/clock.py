@@ -1,4 +1,4 @@
-"""Time: charging the clock of the side to move, pausing, and flag fall."""
+"""Time: charging the clock of the side to move, pausing, flag fall and the first-move timer."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def end(game: Game, result: Result, now_ms: int) -> Game:
     return replace(
         game.with_time(color, game.remaining_ms(color, now_ms)),
         clock_started_at_ms=None,
+        first_move_deadline_ms=None,
         draw_offer_by=None,
+        takeback_request_by=None,
         result=result,
         ended_at_ms=now_ms,
     )
@@ -26,8 +28,14 @@ def end(game: Game, result: Result, now_ms: int) -> Game:
 def flag(game: Game, now_ms: int) -> Game | None:
     """The ended game if the side to move has run out of time at ``now_ms``, else ``None``.
 
-    Fewer than two plies: the game is aborted rather than lost (nobody really played).
+    A side that misses its first move's deadline, or flags before two plies, has the game
+    aborted rather than lost (nobody really played).
     """
+    first_move = game.first_move_deadline_ms
+    if first_move is not None and game.result is None:
+        if now_ms < first_move:
+            return None
+        return replace(end(game, Result(Reason.ABORTED, None), first_move), ended_at_ms=now_ms)
     deadline = game.flag_deadline_ms()
     if deadline is None or now_ms < deadline:
         return None
@@ -42,14 +50,19 @@ def flag(game: Game, now_ms: int) -> Game | None:
 
 
 def pause(game: Game, now_ms: int) -> Game:
-    """Stop the running clock, charging the side to move up to now."""
-    if game.clock_started_at_ms is None or game.result is not None:
+    """Stop the running clock (charging the side to move up to now) or the first-move timer."""
+    if game.paused or game.result is not None:
         return game
     color = game.turn
-    return replace(game.with_time(color, game.remaining_ms(color, now_ms)), clock_started_at_ms=None)
+    return replace(
+        game.with_time(color, game.remaining_ms(color, now_ms)),
+        clock_started_at_ms=None,
+        first_move_deadline_ms=None,
+    )
 
 
 def resume(game: Game, now_ms: int) -> Game:
-    if game.clock_started_at_ms is not None or game.result is not None:
+    """Start the side to move's time again; a first-move timer starts afresh."""
+    if not game.paused:
         return game
-    return replace(game, clock_started_at_ms=now_ms)
+    return game.with_turn_started(now_ms)

@@ -77,6 +77,26 @@ class TakebackWindowClosed(DomainError):
     code = "TAKEBACK_WINDOW_CLOSED"
 
 
+class TakebackAlreadyPending(DomainError):
+    code = "TAKEBACK_ALREADY_PENDING"
+
+
+class TakebackNotPending(DomainError):
+    code = "TAKEBACK_NOT_PENDING"
+
+
+class RematchNotAvailable(DomainError):
+    code = "REMATCH_NOT_AVAILABLE"
+
+
+class RematchAlreadyPending(DomainError):
+    code = "REMATCH_ALREADY_PENDING"
+
+
+class RematchNotPending(DomainError):
+    code = "REMATCH_NOT_PENDING"
+
+
 class AbortNotAllowed(DomainError):
     code = "ABORT_NOT_ALLOWED"
 

@@ -35,6 +35,13 @@ class DrawOfferState:
 
 
 @dataclass(frozen=True, slots=True)
+class DrawDeclined:
+    """The opponent declined the draw offer (``by``: who declined)."""
+
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReconnectState:
     status: Literal["paused", "restored"]
     user_id: str
@@ -63,6 +70,34 @@ class TakebackApplied:
 
 
 @dataclass(frozen=True, slots=True)
+class TakebackRequested:
+    """A takeback was asked of the opponent (``by``: who asked)."""
+
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class TakebackDeclined:
+    """The opponent refused the takeback request (``by``: who refused)."""
+
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class RematchOffered:
+    """A player offered the next game (``by``: who offered)."""
+
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class RematchDeclined:
+    """The opponent declined the rematch (``by``: who declined)."""
+
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
 class GameEnded:
     game: Game
     pgn: str
@@ -78,11 +113,16 @@ Event = (
     | ParticipantLeft
     | RoomSnapshot
     | DrawOfferState
+    | DrawDeclined
     | ReconnectState
     | VideoReady
     | GameStarted
     | MoveMade
     | TakebackApplied
+    | TakebackRequested
+    | TakebackDeclined
+    | RematchOffered
+    | RematchDeclined
     | GameEnded
     | RoomClosed
 )

@@ -4,7 +4,8 @@ The game keeps its whole move stack (UCI, SAN and FEN after every ply), so every
 be detected and a full PGN written at any time. Clocks are integer milliseconds; the clock
 of the side to move runs from ``clock_started_at_ms`` and is charged lazily, so no timer is
 needed to know the time left. Paused time (``clock_started_at_ms is None``) is charged to
-nobody.
+nobody. With a first-move timeout no clock runs until both sides have made their first
+move; until then the side to move has ``first_move_deadline_ms`` instead (as on lichess).
 
 The rules that change a game live beside it: :mod:`chesschat.domain.play` (what the players
 do), :mod:`chesschat.domain.clock` (time and flag fall), :mod:`chesschat.domain.moves`
@@ -23,6 +24,7 @@ import chess
 from chesschat.domain.moves import MoveType, legal_uci
 
 Color = Literal["white", "black"]
+TakebackMode = Literal["unilateral", "consent"]
 
 
 class Reason(StrEnum):
@@ -81,6 +83,12 @@ class GameSettings:
     allow_takebacks: bool = False
     takebacks_white_max: int = 0
     takebacks_black_max: int = 0
+    takeback_mode: TakebackMode = "unilateral"
+    """``unilateral`` (the original's): one's own last move, before the reply, within one's
+    quota. ``consent``: one asks and the opponent accepts; no quota."""
+    first_move_timeout_ms: int = 0
+    """Each side's time for its first move; the clocks run only once both sides have moved,
+    and a side that misses it has the game aborted. 0: the clocks run from the start."""
 
     @property
     def time_control(self) -> str:
@@ -120,6 +128,13 @@ class Game:
     legal_moves: tuple[str, ...] = ()
     result: Result | None = None
     ended_at_ms: int | None = None
+    first_move_deadline_ms: int | None = None
+    """Before both sides have moved: when the side to move must have made its first move
+    (the clocks are not running then); ``None`` otherwise and while paused."""
+    takeback_request_by: str | None = None
+    """Who asked for a takeback the opponent has not answered (``consent`` mode)."""
+    clocks: tuple[int, ...] = ()
+    """The mover's clock just after each of the last ``len(clocks)`` moves (ms), for the PGN."""
 
     @property
     def ply(self) -> int:
@@ -135,7 +150,7 @@ class Game:
 
     @property
     def paused(self) -> bool:
-        return self.clock_started_at_ms is None and self.result is None
+        return self.clock_started_at_ms is None and self.first_move_deadline_ms is None and self.result is None
 
     @property
     def player_to_move(self) -> str:
@@ -166,10 +181,28 @@ class Game:
         return max(0, stored)
 
     def flag_deadline_ms(self) -> int | None:
-        """When the side to move runs out of time; ``None`` while paused or over."""
+        """When the side to move runs out of time; ``None`` while paused, over, or before
+        both sides have moved."""
         if self.clock_started_at_ms is None or self.result is not None:
             return None
         return self.clock_started_at_ms + self.stored_time_ms(self.turn)
+
+    def deadline_ms(self) -> int | None:
+        """When the side to move must have acted: its flag, or its first move's deadline."""
+        return self.first_move_deadline_ms if self.first_move_deadline_ms is not None else self.flag_deadline_ms()
+
+    def clock_runs_at(self, ply: int) -> bool:
+        """Whether the clocks run at ``ply`` (and its move earns the increment): once both
+        sides have made their first move, or from the start without a first-move timeout."""
+        return ply >= 2 or self.settings.first_move_timeout_ms == 0
+
+    def with_turn_started(self, now_ms: int) -> Game:
+        """This game with the side to move's time starting at ``now_ms``: its clock, or,
+        before both sides have moved, the first-move timer."""
+        if self.clock_runs_at(self.ply):
+            return replace(self, clock_started_at_ms=now_ms, first_move_deadline_ms=None)
+        deadline = now_ms + self.settings.first_move_timeout_ms
+        return replace(self, clock_started_at_ms=None, first_move_deadline_ms=deadline)
 
     def takebacks_used(self, color: Color) -> int:
         return self.takebacks_white_used if color == "white" else self.takebacks_black_used
@@ -190,7 +223,8 @@ def _seconds_text(ms: int) -> str:
 
 
 def new_game(game_id: str, white_id: str, black_id: str, settings: GameSettings, now_ms: int) -> Game:
-    """A game at the starting position with White's clock running."""
+    """A game at the starting position with White's time running: the first-move timer, or
+    White's clock without one."""
     board = chess.Board()
     return Game(
         game_id=game_id,
@@ -203,9 +237,9 @@ def new_game(game_id: str, white_id: str, black_id: str, settings: GameSettings,
         fens=(board.fen(),),
         time_white_ms=settings.time_white_ms,
         time_black_ms=settings.time_black_ms,
-        clock_started_at_ms=now_ms,
+        clock_started_at_ms=None,
         legal_moves=legal_uci(board),
-    )
+    ).with_turn_started(now_ms)
 
 
 def board_of(game: Game) -> chess.Board:

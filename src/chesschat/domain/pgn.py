@@ -15,13 +15,15 @@ PGN_TERMINATION = {
     Reason.TIMEOUT_VS_INSUFFICIENT_MATERIAL: "time forfeit",
     Reason.FORFEIT_DISCONNECT: "abandoned",
     Reason.ROOM_EXPIRED: "abandoned",
-    Reason.ABORTED: "unterminated",
+    Reason.ABORTED: "abandoned",
 }
-"""The PGN ``Termination`` of each ending that is not ``normal``."""
+"""The PGN ``Termination`` of each ending that is not ``normal`` (the PGN standard's words,
+as lichess uses them: an aborted game was abandoned, not left ``unterminated``)."""
 
 
 def write_pgn(game: Game, white_name: str, black_name: str, site: str = "ChessChat") -> str:
-    """The whole game as PGN: the Seven Tag Roster, time control, and how it ended."""
+    """The whole game as PGN: the Seven Tag Roster, time control, how it ended, and after
+    each move the mover's clock (``[%clk h:mm:ss]``, whole seconds, as lichess writes it)."""
     record = chess.pgn.Game()
     started = dt.datetime.fromtimestamp(game.started_at_ms / 1000, tz=dt.UTC)
     result = game.result.outcome if game.result else "*"
@@ -44,8 +46,11 @@ def write_pgn(game: Game, white_name: str, black_name: str, site: str = "ChessCh
         record.headers["Termination"] = PGN_TERMINATION.get(game.result.reason, "normal")
         record.headers["Ending"] = game.result.reason.value
     node: chess.pgn.GameNode = record
-    for uci in game.moves:
+    timed_from = game.ply - len(game.clocks)  # games stored before clocks were kept have fewer
+    for ply, uci in enumerate(game.moves):
         node = node.add_variation(chess.Move.from_uci(uci))
+        if ply >= timed_from:
+            node.set_clock(game.clocks[ply - timed_from] // 1000)
     out = io.StringIO()
     print(record, file=out, end="\n")
     return out.getvalue()

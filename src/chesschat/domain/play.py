@@ -1,5 +1,6 @@
-"""What the players do to a game: move, resign, abort, offer draws, take back; and the
-endings a move brings about (mate, stalemate, material, repetition, the move rules).
+"""What the players do to a game: move, resign, abort, offer draws, take back (at once or
+by consent); and the endings a move brings about (mate, stalemate, material, repetition,
+the move rules).
 
 A :class:`chess.Board` for the current position is passed in where the rules need it and
 is advanced (or taken back) in place.
@@ -27,7 +28,7 @@ def _require_player(game: Game, user_id: str) -> Color:
 def _require_running(game: Game) -> None:
     if game.result is not None:
         raise errors.NoActiveGame("the game is over")
-    if game.clock_started_at_ms is None:
+    if game.paused:
         raise errors.GamePaused("the game is paused")
 
 
@@ -62,7 +63,9 @@ def apply_move(game: Game, board: chess.Board, user_id: str, text: str, now_ms: 
     """Play ``text`` for ``user_id``. ``board`` is the current position, advanced in place.
 
     If the mover's flag had already fallen, the game ends on time and no move is made
-    (``MovePlayed`` is ``None``). A move by the player a draw was offered to declines it.
+    (``MovePlayed`` is ``None``). A move by the player a draw was offered to declines it;
+    any move clears an unanswered takeback request. A move made before both sides have
+    moved costs no time and earns no increment.
 
     :raises errors.NotYourTurn: if it is the opponent's move.
     :raises errors.IllegalMove: if the move is not legal here.
@@ -79,7 +82,8 @@ def apply_move(game: Game, board: chess.Board, user_id: str, text: str, now_ms: 
     kind = move_type(board, move)
     san = board.san(move)
     board.push(move)
-    remaining = game.remaining_ms(color, now_ms) + game.settings.increment_ms
+    increment = game.settings.increment_ms if game.clock_runs_at(game.ply) else 0
+    remaining = game.remaining_ms(color, now_ms) + increment
     draw_offer_by = game.draw_offer_by if game.draw_offer_by == user_id else None
     legal = legal_uci(board)
     moved = replace(
@@ -87,10 +91,11 @@ def apply_move(game: Game, board: chess.Board, user_id: str, text: str, now_ms: 
         moves=(*game.moves, move.uci()),
         sans=(*game.sans, san),
         fens=(*game.fens, board.fen()),
-        clock_started_at_ms=now_ms,
+        clocks=(*game.clocks, remaining),
         draw_offer_by=draw_offer_by,
+        takeback_request_by=None,
         legal_moves=legal,
-    )
+    ).with_turn_started(now_ms)
     played = MovePlayed(move.uci(), san, kind, board.is_check(), legal)
     result = _ending_after_move(board, moved, color)
     if result is not None:
@@ -173,34 +178,98 @@ def cancel_draw(game: Game, user_id: str) -> Game:
     return replace(game, draw_offer_by=None)
 
 
-def take_back(game: Game, board: chess.Board, user_id: str, now_ms: int) -> Game:
-    """Undo the requester's last move, unilaterally, within their quota.
+def takeback_refusal(game: Game, color: Color) -> errors.DomainError | None:
+    """Why ``color`` may not take back (or, by consent, ask to) now; ``None`` if they may."""
+    s = game.settings
+    if not s.allow_takebacks:
+        return errors.TakebackNotAllowed()
+    if s.takeback_mode == "consent":
+        if game.takeback_request_by is not None:
+            return errors.TakebackAlreadyPending()
+        if game.ply < (1 if color == "white" else 2):
+            return errors.TakebackWindowClosed("you have no move to take back yet")
+        return None
+    if game.ply == 0 or game.turn == color:
+        return errors.TakebackWindowClosed("only your last move, before your opponent replies")
+    limit = s.takebacks_white_max if color == "white" else s.takebacks_black_max
+    if game.takebacks_used(color) >= limit:
+        return errors.TakebackLimitReached()
+    return None
 
-    Allowed only before the opponent has replied. The requester's increment for that move
-    is returned and the opponent is not charged for the time since it.
+
+def can_take_back(game: Game, color: Color) -> bool:
+    """Whether a takeback request by ``color`` would be taken now (applied, or asked)."""
+    return game.result is None and not game.paused and takeback_refusal(game, color) is None
+
+
+def _undo(game: Game, board: chess.Board, plies: int, requester: Color, now_ms: int) -> Game:
+    """Take back the last ``plies`` moves for ``requester``: each mover gets the increment
+    that move earned taken off again, and the time since the last move is charged to nobody."""
+    restored = game
+    for _ in range(plies):
+        index = restored.ply - 1
+        mover: Color = "white" if index % 2 == 0 else "black"
+        earned = game.settings.increment_ms if game.clock_runs_at(index) else 0
+        board.pop()
+        restored = replace(
+            restored.with_time(mover, max(0, restored.stored_time_ms(mover) - earned)),
+            moves=restored.moves[:-1],
+            sans=restored.sans[:-1],
+            fens=restored.fens[:-1],
+            clocks=restored.clocks[:-1],
+        )
+    used = game.takebacks_used(requester) + 1
+    counted = (
+        replace(restored, takebacks_white_used=used)
+        if requester == "white"
+        else replace(restored, takebacks_black_used=used)
+    )
+    return replace(
+        counted, draw_offer_by=None, takeback_request_by=None, legal_moves=legal_uci(board)
+    ).with_turn_started(now_ms)
+
+
+def request_takeback(game: Game, board: chess.Board, user_id: str, now_ms: int) -> Game:
+    """The requester wants their last move back.
+
+    ``unilateral`` (the original's): it is undone at once, within their quota, and only
+    before the opponent has replied. ``consent``: the request waits for the opponent's
+    answer (:func:`accept_takeback`); the clocks go on meanwhile.
+
+    :raises errors.TakebackNotAllowed: the game has no takebacks.
+    :raises errors.TakebackWindowClosed: no move of theirs to take back (unilateral: the
+        opponent has replied).
+    :raises errors.TakebackLimitReached: their quota is used up (unilateral).
+    :raises errors.TakebackAlreadyPending: a request waits for an answer (consent).
     """
     color = _require_player(game, user_id)
     _require_running(game)
-    if not game.settings.allow_takebacks:
-        raise errors.TakebackNotAllowed()
-    if game.ply == 0 or game.turn == color:
-        raise errors.TakebackWindowClosed("only your last move, before your opponent replies")
-    limit = game.settings.takebacks_white_max if color == "white" else game.settings.takebacks_black_max
-    used = game.takebacks_used(color)
-    if used >= limit:
-        raise errors.TakebackLimitReached()
-    board.pop()
-    restored = game.with_time(color, max(0, game.stored_time_ms(color) - game.settings.increment_ms))
-    if color == "white":
-        restored = replace(restored, takebacks_white_used=used + 1)
-    else:
-        restored = replace(restored, takebacks_black_used=used + 1)
-    return replace(
-        restored,
-        moves=game.moves[:-1],
-        sans=game.sans[:-1],
-        fens=game.fens[:-1],
-        clock_started_at_ms=now_ms,
-        draw_offer_by=None,
-        legal_moves=legal_uci(board),
-    )
+    refusal = takeback_refusal(game, color)
+    if refusal is not None:
+        raise refusal
+    if game.settings.takeback_mode == "consent":
+        return replace(game, takeback_request_by=user_id)
+    return _undo(game, board, 1, color, now_ms)
+
+
+def _require_request_from_opponent(game: Game, user_id: str) -> str:
+    _require_player(game, user_id)
+    _require_running(game)
+    asker = game.takeback_request_by
+    if asker is None or asker == user_id:
+        raise errors.TakebackNotPending()
+    return asker
+
+
+def accept_takeback(game: Game, board: chess.Board, user_id: str, now_ms: int) -> Game:
+    """Grant the opponent's request: their last move is undone, and the reply after it if
+    they are to move, so that it is their move again."""
+    asker = _require_request_from_opponent(game, user_id)
+    color = game.color_of(asker)
+    assert color is not None
+    return _undo(game, board, 2 if game.turn == color else 1, color, now_ms)
+
+
+def decline_takeback(game: Game, user_id: str) -> Game:
+    _require_request_from_opponent(game, user_id)
+    return replace(game, takeback_request_by=None)

@@ -21,6 +21,7 @@ import chess
 from chesschat.domain import clock, errors, play
 from chesschat.domain import game as g
 from chesschat.domain.events import (
+    DrawDeclined,
     DrawOfferState,
     Event,
     GameEnded,
@@ -29,15 +30,20 @@ from chesschat.domain.events import (
     ParticipantJoined,
     ParticipantLeft,
     ReconnectState,
+    RematchDeclined,
+    RematchOffered,
     RoomClosed,
     RoomSnapshot,
     TakebackApplied,
+    TakebackDeclined,
+    TakebackRequested,
     VideoReady,
 )
 from chesschat.domain.finished import FinishedGame
 from chesschat.domain.pgn import write_pgn
 
 RoomStatus = Literal["waiting", "active", "teardown", "terminal"]
+ColourAsked = Literal["white", "black", "random"]
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Room codes avoid look-alikes (no I, L, O, 0, 1) so they survive being read aloud."""
 CODE_LENGTH = 8
@@ -78,6 +84,8 @@ class GameSummary:
     winner: str
     result: str
     ended_at_ms: int
+    settings: g.GameSettings | None = None
+    """How it was played, for a rematch (``None`` in rooms stored before rematches)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,8 @@ class Room:
     closed_reason: str | None = None
     video: dict[str, Any] | None = None
     """Provider state (e.g. a Chime meeting) kept with the room."""
+    rematch_offer_by: str | None = None
+    """Who offered the next game, between games, until it is answered."""
 
     def participant(self, user_id: str) -> Participant | None:
         for p in self.participants:
@@ -231,6 +241,7 @@ def _start_grace(room: Room, user_id: str, now_ms: int, grace_ms: int) -> Transi
         room,
         grace=(*room.grace, (user_id, deadline)),
         reconnect_version=room.reconnect_version + 1,
+        rematch_offer_by=None,
     )
     if room.active_game is not None:
         room = replace(room, active_game=clock.pause(room.active_game, now_ms))
@@ -273,6 +284,7 @@ def _finish(room: Room, ended: g.Game) -> tuple[Room, tuple[Event, ...], tuple[F
         finished.winner_id or "draw",
         finished.reason.value,
         ended.ended_at_ms,
+        ended.settings,
     )
     room = replace(
         room,
@@ -309,6 +321,11 @@ def require_can_start(room: Room, user_id: str) -> None:
     _require_seat(room, user_id)
     if user_id != room.host_user_id:
         raise errors.NotHost("only the host starts a game")
+    _require_between_games(room)
+
+
+def _require_between_games(room: Room) -> None:
+    """Both players are seated and here, and no game is running."""
     if room.active_game is not None:
         raise errors.GameAlreadyActive()
     if len(room.participants) < 2:
@@ -343,9 +360,82 @@ def start_game(
         host = room.host_user_id
         guest = next(p.user_id for p in room.participants if p.user_id != host)
         white, black = (host, guest) if host_plays_white_first else (guest, host)
+    return _begin(room, white, black, settings, game_id, now_ms, ttl_ms)
+
+
+def white_of(room: Room, user_id: str, colour: ColourAsked, coin: bool) -> str | None:
+    """Who plays white when ``user_id`` asks to play ``colour`` (``coin`` decides a random
+    one: ``True`` gives them white); ``None`` with nobody to play against."""
+    opponent = room.opponent_of(user_id)
+    if opponent is None:
+        return None
+    wants_white = coin if colour == "random" else colour == "white"
+    return user_id if wants_white else opponent.user_id
+
+
+def _begin(
+    room: Room, white: str, black: str, settings: g.GameSettings, game_id: str, now_ms: int, ttl_ms: int
+) -> Transition:
     game = g.new_game(game_id, white, black, settings, now_ms)
-    room = _touch(replace(room, active_game=game), now_ms, ttl_ms)
+    room = _touch(replace(room, active_game=game, rematch_offer_by=None), now_ms, ttl_ms)
     return Transition(room, (GameStarted(),))
+
+
+def rematch_of(room: Room) -> tuple[str, str, g.GameSettings] | None:
+    """White, black and settings of the game a rematch starts: the last game's settings,
+    colours swapped; ``None`` before any game has ended here."""
+    last = room.games_played[-1] if room.games_played else None
+    if last is None or last.settings is None:
+        return None
+    return last.black_id, last.white_id, last.settings
+
+
+def _rematch_of(room: Room) -> tuple[str, str, g.GameSettings]:
+    terms = rematch_of(room)
+    if terms is None:
+        raise errors.RematchNotAvailable()
+    return terms
+
+
+def offer_rematch(room: Room, user_id: str, game_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    """Either player offers the next game once one has ended. Offering back when the
+    opponent has offered already accepts it.
+
+    :raises errors.RematchNotAvailable: no game has ended in this room yet.
+    :raises errors.RematchAlreadyPending: this player's offer waits for an answer.
+    """
+    _require_seat(room, user_id)
+    _require_between_games(room)
+    white, black, settings = _rematch_of(room)
+    if room.rematch_offer_by == user_id:
+        raise errors.RematchAlreadyPending()
+    if room.rematch_offer_by is not None:
+        return _begin(room, white, black, settings, game_id, now_ms, ttl_ms)
+    room = _touch(replace(room, rematch_offer_by=user_id), now_ms, ttl_ms)
+    return Transition(room, (RematchOffered(user_id),))
+
+
+def _require_rematch_from_opponent(room: Room, user_id: str) -> None:
+    _require_seat(room, user_id)
+    if room.rematch_offer_by is None or room.rematch_offer_by == user_id:
+        raise errors.RematchNotPending()
+
+
+def accept_rematch(room: Room, user_id: str, game_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    """Accept the opponent's offer: the next game starts.
+
+    :raises errors.RematchNotPending: the opponent has offered none.
+    """
+    _require_rematch_from_opponent(room, user_id)
+    _require_between_games(room)
+    white, black, settings = _rematch_of(room)
+    return _begin(room, white, black, settings, game_id, now_ms, ttl_ms)
+
+
+def decline_rematch(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    _require_rematch_from_opponent(room, user_id)
+    room = _touch(replace(room, rematch_offer_by=None), now_ms, ttl_ms)
+    return Transition(room, (RematchDeclined(user_id),))
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +497,8 @@ def accept_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transitio
 
 def decline_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
     game = _require_game(room, user_id)
-    return _after_game_change(room, play.decline_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
+    events: list[Event] = [DrawDeclined(user_id), DrawOfferState(None)]
+    return _after_game_change(room, play.decline_draw(game, user_id), events, now_ms, ttl_ms)
 
 
 def cancel_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
@@ -415,13 +506,36 @@ def cancel_draw(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transitio
     return _after_game_change(room, play.cancel_draw(game, user_id), [DrawOfferState(None)], now_ms, ttl_ms)
 
 
-def take_back(room: Room, board: chess.Board, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+def _unflagged(room: Room, user_id: str, now_ms: int) -> tuple[g.Game, g.Game | None]:
+    """The running game, and the game ended on time if a flag has already fallen."""
     game = _require_game(room, user_id)
-    flagged = clock.flag(game, now_ms)
+    return game, clock.flag(game, now_ms)
+
+
+def request_takeback(room: Room, board: chess.Board, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    """Take back at once (unilateral) or ask the opponent (consent), as the game allows."""
+    game, flagged = _unflagged(room, user_id, now_ms)
     if flagged is not None:  # too late: the game already ended on time
         return _after_game_change(room, flagged, [], now_ms, ttl_ms)
-    updated = play.take_back(game, board, user_id, now_ms)
-    return _after_game_change(room, updated, [TakebackApplied(user_id)], now_ms, ttl_ms)
+    updated = play.request_takeback(game, board, user_id, now_ms)
+    asked = game.settings.takeback_mode == "consent"
+    event = TakebackRequested(user_id) if asked else TakebackApplied(user_id)
+    return _after_game_change(room, updated, [event], now_ms, ttl_ms)
+
+
+def accept_takeback(room: Room, board: chess.Board, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game, flagged = _unflagged(room, user_id, now_ms)
+    if flagged is not None:
+        return _after_game_change(room, flagged, [], now_ms, ttl_ms)
+    asker = game.takeback_request_by
+    updated = play.accept_takeback(game, board, user_id, now_ms)
+    assert asker is not None
+    return _after_game_change(room, updated, [TakebackApplied(asker)], now_ms, ttl_ms)
+
+
+def decline_takeback(room: Room, user_id: str, now_ms: int, ttl_ms: int) -> Transition:
+    game = _require_game(room, user_id)
+    return _after_game_change(room, play.decline_takeback(game, user_id), [TakebackDeclined(user_id)], now_ms, ttl_ms)
 
 
 def check_flag(room: Room, now_ms: int) -> Transition | None:
@@ -464,5 +578,5 @@ def expire(room: Room, now_ms: int) -> Transition | None:
 
 
 def next_deadline_ms(room: Room) -> int | None:
-    """When a worker must look at this room's game clock next."""
-    return room.active_game.flag_deadline_ms() if room.active_game else None
+    """When a worker must look at this room's game next: a flag, or a first move's deadline."""
+    return room.active_game.deadline_ms() if room.active_game else None

@@ -20,7 +20,14 @@ def settings_to_dict(s: GameSettings) -> dict[str, Any]:
         "allow_takebacks": s.allow_takebacks,
         "takebacks_white_max": s.takebacks_white_max,
         "takebacks_black_max": s.takebacks_black_max,
+        "takeback_mode": s.takeback_mode,
+        "first_move_timeout_ms": s.first_move_timeout_ms,
     }
+
+
+def settings_from_dict(d: dict[str, Any]) -> GameSettings:
+    """Settings as stored; those stored before a setting existed get its default."""
+    return GameSettings(**d)
 
 
 def game_to_dict(game: Game) -> dict[str, Any]:
@@ -42,6 +49,9 @@ def game_to_dict(game: Game) -> dict[str, Any]:
         "legal_moves": game.legal_moves,
         "result": None if game.result is None else [game.result.reason.value, game.result.winner],
         "ended_at_ms": game.ended_at_ms,
+        "first_move_deadline_ms": game.first_move_deadline_ms,
+        "takeback_request_by": game.takeback_request_by,
+        "move_clocks": game.clocks,
     }
 
 
@@ -51,7 +61,7 @@ def game_from_dict(d: dict[str, Any]) -> Game:
         game_id=d["game_id"],
         white_id=d["white_player_id"],
         black_id=d["black_player_id"],
-        settings=GameSettings(**d["settings"]),
+        settings=settings_from_dict(d["settings"]),
         started_at_ms=d["started_at_ms"],
         moves=tuple(d["moves"]),
         sans=tuple(d["move_sans"]),
@@ -65,6 +75,9 @@ def game_from_dict(d: dict[str, Any]) -> Game:
         legal_moves=tuple(d.get("legal_moves", ())),
         result=None if result is None else Result(Reason(result[0]), result[1]),
         ended_at_ms=d.get("ended_at_ms"),
+        first_move_deadline_ms=d.get("first_move_deadline_ms"),
+        takeback_request_by=d.get("takeback_request_by"),
+        clocks=tuple(d.get("move_clocks", ())),
     )
 
 
@@ -78,7 +91,7 @@ def agreed_to_dict(agreed: AgreedGame) -> dict[str, Any]:
 
 
 def agreed_from_dict(d: dict[str, Any]) -> AgreedGame:
-    return AgreedGame(d["agreement_id"], d["white_player_id"], d["black_player_id"], GameSettings(**d["settings"]))
+    return AgreedGame(d["agreement_id"], d["white_player_id"], d["black_player_id"], settings_from_dict(d["settings"]))
 
 
 def room_to_dict(room: Room) -> dict[str, Any]:
@@ -109,6 +122,7 @@ def room_to_dict(room: Room) -> dict[str, Any]:
                 "winner": s.winner,
                 "result": s.result,
                 "ended_at_ms": s.ended_at_ms,
+                "settings": None if s.settings is None else settings_to_dict(s.settings),
             }
             for s in room.games_played
         ],
@@ -117,6 +131,7 @@ def room_to_dict(room: Room) -> dict[str, Any]:
         "closed_reason": room.closed_reason,
         "chime_meeting_id": (room.video or {}).get("meeting_id"),
         "video": room.video,
+        "rematch_offer_by": room.rematch_offer_by,
     }
 
 
@@ -133,7 +148,13 @@ def room_from_dict(d: dict[str, Any]) -> Room:
         active_game=None if game is None else game_from_dict(game),
         games_played=tuple(
             GameSummary(
-                s["game_id"], s["white_player_id"], s["black_player_id"], s["winner"], s["result"], s["ended_at_ms"]
+                s["game_id"],
+                s["white_player_id"],
+                s["black_player_id"],
+                s["winner"],
+                s["result"],
+                s["ended_at_ms"],
+                None if s.get("settings") is None else settings_from_dict(s["settings"]),
             )
             for s in d.get("games_played", ())
         ),
@@ -141,4 +162,5 @@ def room_from_dict(d: dict[str, Any]) -> Room:
         reconnect_version=d.get("reconnect_version", 0),
         closed_reason=d.get("closed_reason"),
         video=d.get("video"),
+        rematch_offer_by=d.get("rematch_offer_by"),
     )

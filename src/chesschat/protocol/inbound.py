@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 import orjson
+
+from chesschat.domain.game import TakebackMode
+from chesschat.domain.room import ColourAsked
 
 ROOM_CODE_INPUT = re.compile(r"[A-Za-z0-9]{8}")
 MAX_MOVE_CHARS = 10
@@ -37,6 +40,9 @@ class StartSettings:
     allow_takebacks: bool = False
     takebacks_white: int = 0
     takebacks_black: int = 0
+    takeback_mode: TakebackMode = "unilateral"
+    color: ColourAsked | None = None
+    """The colour the host asks for; ``None``: the room's rule (a coin, then alternating)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,18 @@ class RequestTakeback:
 
 
 @dataclass(frozen=True, slots=True)
+class AcceptTakeback:
+    TYPE: ClassVar[str] = "accept_takeback"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineTakeback:
+    TYPE: ClassVar[str] = "decline_takeback"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
 class OfferDraw:
     TYPE: ClassVar[str] = "offer_draw"
     room_code: str
@@ -118,6 +136,24 @@ class Abort:
 
 
 @dataclass(frozen=True, slots=True)
+class OfferRematch:
+    TYPE: ClassVar[str] = "offer_rematch"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptRematch:
+    TYPE: ClassVar[str] = "accept_rematch"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineRematch:
+    TYPE: ClassVar[str] = "decline_rematch"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
 class Signal:
     """WebRTC signalling for the other seated player; ``data`` is relayed as sent."""
 
@@ -133,11 +169,16 @@ RoomMessage = (
     | MakeMove
     | Resign
     | RequestTakeback
+    | AcceptTakeback
+    | DeclineTakeback
     | OfferDraw
     | AcceptDraw
     | DeclineDraw
     | CancelDraw
     | Abort
+    | OfferRematch
+    | AcceptRematch
+    | DeclineRematch
     | Signal
 )
 ClientMessage = Heartbeat | CreateRoom | RoomMessage
@@ -171,6 +212,12 @@ def _settings(raw: Any) -> StartSettings:
     allow = raw.get("allowTakebacks", False)
     if not isinstance(allow, bool):
         raise Invalid("allowTakebacks must be true or false")
+    mode = raw.get("takebackMode", "unilateral")
+    if mode not in get_args(TakebackMode):
+        raise Invalid("takebackMode must be 'unilateral' or 'consent'")
+    color = raw.get("color")
+    if color is not None and color not in get_args(ColourAsked):
+        raise Invalid("color must be 'white', 'black' or 'random'")
     return StartSettings(
         time_white_seconds=_number(raw.get("timeWhiteSeconds")),
         time_black_seconds=_number(raw.get("timeBlackSeconds")),
@@ -178,6 +225,8 @@ def _settings(raw: Any) -> StartSettings:
         allow_takebacks=allow,
         takebacks_white=_count(raw.get("takebacksWhite")),
         takebacks_black=_count(raw.get("takebacksBlack")),
+        takeback_mode=mode,
+        color=color,
     )
 
 
@@ -232,11 +281,16 @@ ROOM_PARSERS: dict[str, Callable[[str, Mapping[str, Any]], RoomMessage]] = {
     MakeMove.TYPE: _make_move,
     Resign.TYPE: _plain(Resign),
     RequestTakeback.TYPE: _plain(RequestTakeback),
+    AcceptTakeback.TYPE: _plain(AcceptTakeback),
+    DeclineTakeback.TYPE: _plain(DeclineTakeback),
     OfferDraw.TYPE: _plain(OfferDraw),
     AcceptDraw.TYPE: _plain(AcceptDraw),
     DeclineDraw.TYPE: _plain(DeclineDraw),
     CancelDraw.TYPE: _plain(CancelDraw),
     Abort.TYPE: _plain(Abort),
+    OfferRematch.TYPE: _plain(OfferRematch),
+    AcceptRematch.TYPE: _plain(AcceptRematch),
+    DeclineRematch.TYPE: _plain(DeclineRematch),
     Signal.TYPE: _signal,
 }
 ROOM_TAGS = frozenset(ROOM_PARSERS)

@@ -16,7 +16,8 @@ import orjson
 
 from chesschat.domain import events as ev
 from chesschat.domain.game import Game, GameSettings, MovePlayed, Reason
-from chesschat.domain.room import Room
+from chesschat.domain.play import can_take_back
+from chesschat.domain.room import Room, rematch_of
 from chesschat.protocol.catalogue import error_body
 
 Wire = dict[str, Any]
@@ -34,6 +35,8 @@ def settings_out(s: GameSettings) -> Wire:
         "initial_time_white": seconds(s.time_white_ms),
         "initial_time_black": seconds(s.time_black_ms),
         "increment_seconds": seconds(s.increment_ms),
+        "takeback_mode": s.takeback_mode,
+        "first_move_timeout_seconds": seconds(s.first_move_timeout_ms),
     }
 
 
@@ -47,6 +50,7 @@ def _clocks(game: Game, now_ms: int) -> Wire:
         "timeWhite": seconds(game.remaining_ms("white", now_ms)),
         "timeBlack": seconds(game.remaining_ms("black", now_ms)),
         "serverTimestampMs": now_ms,
+        "firstMoveDeadlineMs": game.first_move_deadline_ms,
     }
 
 
@@ -61,6 +65,8 @@ def _position(game: Game) -> Wire:
         "drawOffer": draw_offer(game),
         "takebacksWhiteUsed": game.takebacks_white_used,
         "takebacksBlackUsed": game.takebacks_black_used,
+        "takebackRequestBy": game.takeback_request_by,
+        "takebackAllowed": {"white": can_take_back(game, "white"), "black": can_take_back(game, "black")},
     }
 
 
@@ -129,6 +135,7 @@ class RoomJoined:
             "gamesPlayed": len(room.games_played),
             "activeGame": active,
             "lastGame": last,
+            "rematchOfferBy": room.rematch_offer_by,
         }
 
 
@@ -277,6 +284,74 @@ class DrawOfferState:
 
 
 @dataclass(frozen=True, slots=True)
+class _ByPlayer:
+    """A player asked or answered something in the running game: one wire form for all."""
+
+    TYPE: ClassVar[str]
+    room_code: str
+    game_id: str
+    by_user_id: str
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, "gameId": self.game_id, "byUserId": self.by_user_id}
+
+
+@dataclass(frozen=True, slots=True)
+class DrawDeclined(_ByPlayer):
+    """The opponent declined the draw offer (+): the offerer learns it was declined."""
+
+    TYPE: ClassVar[str] = "draw_declined"
+
+
+@dataclass(frozen=True, slots=True)
+class TakebackRequested(_ByPlayer):
+    """A takeback asked of the opponent (+), in a game whose takebacks need consent."""
+
+    TYPE: ClassVar[str] = "takeback_requested"
+
+
+@dataclass(frozen=True, slots=True)
+class TakebackDeclined(_ByPlayer):
+    """The opponent refused the takeback request (+)."""
+
+    TYPE: ClassVar[str] = "takeback_declined"
+
+
+@dataclass(frozen=True, slots=True)
+class RematchOffered:
+    """A player offers the next game (+): who would play which colour, and how."""
+
+    TYPE: ClassVar[str] = "rematch_offered"
+    room_code: str
+    by_user_id: str
+    white_id: str
+    black_id: str
+    settings: GameSettings
+
+    def wire(self) -> Wire:
+        return {
+            "type": self.TYPE,
+            "roomCode": self.room_code,
+            "byUserId": self.by_user_id,
+            "whitePlayerId": self.white_id,
+            "blackPlayerId": self.black_id,
+            "settings": settings_out(self.settings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RematchDeclined:
+    """The opponent declined the rematch (+)."""
+
+    TYPE: ClassVar[str] = "rematch_declined"
+    room_code: str
+    by_user_id: str
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, "byUserId": self.by_user_id}
+
+
+@dataclass(frozen=True, slots=True)
 class DrawAccepted:
     TYPE: ClassVar[str] = "draw_accepted"
     room_code: str
@@ -421,9 +496,14 @@ ServerFrame = (
     | GameStarted
     | MoveMade
     | TakebackApplied
+    | TakebackRequested
+    | TakebackDeclined
     | DrawOfferPending
     | DrawOfferState
+    | DrawDeclined
     | DrawAccepted
+    | RematchOffered
+    | RematchDeclined
     | GameEnded
     | VideoReady
     | VideoUnavailable
@@ -443,9 +523,14 @@ SERVER_FRAMES: tuple[type[ServerFrame], ...] = (
     GameStarted,
     MoveMade,
     TakebackApplied,
+    TakebackRequested,
+    TakebackDeclined,
     DrawOfferPending,
     DrawOfferState,
+    DrawDeclined,
     DrawAccepted,
+    RematchOffered,
+    RematchDeclined,
     GameEnded,
     VideoReady,
     VideoUnavailable,
@@ -489,6 +574,9 @@ def render(
                     out.append((to, DrawOfferPending(code, game)))
                 else:
                     out.append((to, DrawOfferState(code, game)))
+            case ev.DrawDeclined(by):
+                assert room.active_game is not None
+                out.append((None, DrawDeclined(code, room.active_game.game_id, by)))
             case ev.ReconnectState(status, user_id, grace_ends_at_ms):
                 out.append((None, ReconnectState(code, status, user_id, grace_ends_at_ms, room.reconnect_version)))
             case ev.VideoReady(to):
@@ -502,6 +590,18 @@ def render(
             case ev.TakebackApplied(by):
                 assert room.active_game is not None
                 out.append((None, TakebackApplied(code, by, room.active_game, now_ms)))
+            case ev.TakebackRequested(by):
+                assert room.active_game is not None
+                out.append((None, TakebackRequested(code, room.active_game.game_id, by)))
+            case ev.TakebackDeclined(by):
+                assert room.active_game is not None
+                out.append((None, TakebackDeclined(code, room.active_game.game_id, by)))
+            case ev.RematchOffered(by):
+                terms = rematch_of(room)
+                assert terms is not None
+                out.append((None, RematchOffered(code, by, *terms)))
+            case ev.RematchDeclined(by):
+                out.append((None, RematchDeclined(code, by)))
             case ev.GameEnded(game, pgn):
                 assert game.result is not None
                 if game.result.reason is Reason.DRAW_AGREED:

@@ -18,7 +18,7 @@ class Deadline(StrEnum):
     """The deadline sets every process works through, each member scored by when it is due."""
 
     CLOCK = "clock"
-    """A game's side to move runs out of time (rooms)."""
+    """A game's side to move runs out of time, or of its first move's time (rooms)."""
     GRACE = "grace"
     """A dropped player's reconnect window ends (rooms)."""
     EXPIRY = "expiry"

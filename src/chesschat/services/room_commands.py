@@ -7,6 +7,7 @@ import contextlib
 import secrets
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import chess
@@ -57,6 +58,7 @@ class RoomCommands:
         self.settings = settings
         self.ttl_ms = settings.room_ttl_seconds * 1000
         self.grace_ms = int(settings.reconnect_grace_seconds * 1000)
+        self.first_move_ms = round(settings.first_move_timeout_seconds * 1000)
         hub.on_version = repository.saw
 
     async def _update(self, code: str, change: Change, *, fresh: bool = False) -> Transition | None:
@@ -169,6 +171,7 @@ class RoomCommands:
         if agreed is None:
             return
         game_id = str(uuid.uuid4())
+        agreed = replace(agreed, settings=self._house_rules(agreed.settings))
         started = await self._update(
             code, lambda room, now: rules.start_agreed(room, agreed, game_id, now, self.ttl_ms)
         )
@@ -225,23 +228,33 @@ class RoomCommands:
 
         if not 0 <= requested.takebacks_white <= 100 or not 0 <= requested.takebacks_black <= 100:
             raise errors.InvalidSettings("takebacks must be between 0 and 100")
-        return g.GameSettings(
+        consent = requested.allow_takebacks and requested.takeback_mode == "consent"
+        quota = requested.allow_takebacks and not consent
+        settings = g.GameSettings(
             time_white_ms=millis(requested.time_white_seconds, s.default_time_seconds, 1, s.max_time_seconds, "time"),
             time_black_ms=millis(requested.time_black_seconds, s.default_time_seconds, 1, s.max_time_seconds, "time"),
             increment_ms=millis(requested.increment_seconds, 0, 0, s.max_increment_seconds, "increment"),
             allow_takebacks=requested.allow_takebacks,
-            takebacks_white_max=requested.takebacks_white if requested.allow_takebacks else 0,
-            takebacks_black_max=requested.takebacks_black if requested.allow_takebacks else 0,
+            takebacks_white_max=requested.takebacks_white if quota else 0,
+            takebacks_black_max=requested.takebacks_black if quota else 0,
+            takeback_mode="consent" if consent else "unilateral",
         )
+        return self._house_rules(settings)
+
+    def _house_rules(self, settings: g.GameSettings) -> g.GameSettings:
+        """What this server adds to every game it starts: the first-move timeout."""
+        return replace(settings, first_move_timeout_ms=self.first_move_ms)
 
     async def start_game(self, player: Player, code: str, requested: inbound.StartSettings) -> None:
         game_id = str(uuid.uuid4())
-        host_white = secrets.randbelow(2) == 0
+        coin = secrets.randbelow(2) == 0
 
         def change(room: Room, now: int) -> Transition:
             rules.require_can_start(room, player.user_id)
             settings = self._settings(requested)
-            return rules.start_game(room, player.user_id, settings, game_id, host_white, now, self.ttl_ms)
+            colour = requested.color
+            white_id = None if colour is None else rules.white_of(room, player.user_id, colour, coin)
+            return rules.start_game(room, player.user_id, settings, game_id, coin, now, self.ttl_ms, white_id=white_id)
 
         await self._update(code, change)
 
@@ -266,9 +279,18 @@ class RoomCommands:
             code, player.user_id, lambda room, board, uid, now: rules.move(room, board, uid, text, now, self.ttl_ms)
         )
 
-    async def take_back(self, player: Player, code: str) -> None:
+    async def request_takeback(self, player: Player, code: str) -> None:
         await self._play(
-            code, player.user_id, lambda room, board, uid, now: rules.take_back(room, board, uid, now, self.ttl_ms)
+            code,
+            player.user_id,
+            lambda room, board, uid, now: rules.request_takeback(room, board, uid, now, self.ttl_ms),
+        )
+
+    async def accept_takeback(self, player: Player, code: str) -> None:
+        await self._play(
+            code,
+            player.user_id,
+            lambda room, board, uid, now: rules.accept_takeback(room, board, uid, now, self.ttl_ms),
         )
 
     async def _act(self, player: Player, code: str, rule: Rule) -> None:
@@ -292,6 +314,21 @@ class RoomCommands:
 
     async def cancel_draw(self, player: Player, code: str) -> None:
         await self._act(player, code, rules.cancel_draw)
+
+    async def decline_takeback(self, player: Player, code: str) -> None:
+        await self._act(player, code, rules.decline_takeback)
+
+    async def offer_rematch(self, player: Player, code: str) -> None:
+        """Offer the next game (the last one's settings, colours swapped); either player may."""
+        game_id = str(uuid.uuid4())
+        await self._act(player, code, lambda room, uid, now, ttl: rules.offer_rematch(room, uid, game_id, now, ttl))
+
+    async def accept_rematch(self, player: Player, code: str) -> None:
+        game_id = str(uuid.uuid4())
+        await self._act(player, code, lambda room, uid, now, ttl: rules.accept_rematch(room, uid, game_id, now, ttl))
+
+    async def decline_rematch(self, player: Player, code: str) -> None:
+        await self._act(player, code, rules.decline_rematch)
 
     async def signal(self, player: Player, code: str, data: Any) -> None:
         """Relay WebRTC signalling to the other seated player, wherever they are connected."""

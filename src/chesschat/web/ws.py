@@ -266,7 +266,11 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
         case inbound.Resign(code):
             await rooms.resign(player, code)
         case inbound.RequestTakeback(code):
-            await rooms.take_back(player, code)
+            await rooms.request_takeback(player, code)
+        case inbound.AcceptTakeback(code):
+            await rooms.accept_takeback(player, code)
+        case inbound.DeclineTakeback(code):
+            await rooms.decline_takeback(player, code)
         case inbound.OfferDraw(code):
             await rooms.offer_draw(player, code)
         case inbound.AcceptDraw(code):
@@ -277,6 +281,12 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
             await rooms.cancel_draw(player, code)
         case inbound.Abort(code):
             await rooms.abort(player, code)
+        case inbound.OfferRematch(code):
+            await rooms.offer_rematch(player, code)
+        case inbound.AcceptRematch(code):
+            await rooms.accept_rematch(player, code)
+        case inbound.DeclineRematch(code):
+            await rooms.decline_rematch(player, code)
         case inbound.Signal(code, data):
             await rooms.signal(player, code, data)
         case _:
