@@ -110,6 +110,15 @@ async def test_a_player_back_after_the_deadline_is_refused(
     await a.close()
 
 
+async def _up_to(clock: FakeClock, ms: int, client: Client) -> None:
+    """Move the clock to a deadline ``ms`` away: a millisecond short of it first, with a round
+    trip to the server in between (nothing may have ended yet)."""
+    clock.advance(ms - 1)
+    await client.send({"type": "heartbeat"})
+    assert await client.expect("heartbeat_ack")
+    clock.advance(1)
+
+
 async def test_the_flag_falls_with_no_move_sent(pair: tuple[Client, Client], clock: FakeClock) -> None:
     a, b = pair
     code = await open_room(a, b)
@@ -120,10 +129,7 @@ async def test_the_flag_falls_with_no_move_sent(pair: tuple[Client, Client], clo
     last = await play(black, white, code, ["c7c5"])
     assert last["timeWhite"] == 30.0 and last["timeBlack"] == 30.0  # no clock runs before both first moves
     assert last["firstMoveDeadlineMs"] is None
-    clock.advance(29_999)
-    await white.send({"type": "heartbeat"})
-    assert await white.expect("heartbeat_ack")
-    clock.advance(1)
+    await _up_to(clock, 30_000, white)
     for player in (white, black):
         ended = await player.expect("game_ended")
         assert ended["result"] == "timeout" and ended["winner"] == black.user_id
@@ -142,10 +148,7 @@ async def test_a_side_that_misses_its_first_move_has_the_game_aborted(
     clock.advance(5_000)
     moved = await play(white, black, code, ["e2e4"])
     assert moved["timeWhite"] == 10.0 and moved["firstMoveDeadlineMs"] == moved["serverTimestampMs"] + 30_000
-    clock.advance(29_999)
-    await black.send({"type": "heartbeat"})
-    assert await black.expect("heartbeat_ack")
-    clock.advance(1)
+    await _up_to(clock, 30_000, black)
     for player in (white, black):
         ended = await player.expect("game_ended")
         assert (ended["result"], ended["outcome"], ended["winner"]) == ("aborted", "*", "draw")
