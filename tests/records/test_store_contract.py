@@ -49,6 +49,36 @@ def test_store_login_updates_and_sessions_expire(store: RecordStore) -> None:
     assert store.session_user("live", now) is None
 
 
+def test_store_rename_frees_the_old_name_and_keeps_the_user_id(store: RecordStore) -> None:
+    anna, bob = store.create_user("anna", "", "h"), store.create_user("bob", "", "h")
+    renamed = store.rename_user(anna.user_id, "annie")
+    assert (renamed.user_id, renamed.username, renamed.password_hash) == (anna.user_id, "annie", "h")
+    assert store.user_by_username("annie") == renamed == store.user(anna.user_id)
+    assert store.user_by_username("anna") is None
+    assert store.create_user("anna", "", "h").username == "anna"  # the old name is free again
+    with pytest.raises(UsernameTaken):
+        store.rename_user(bob.user_id, "ANNIE")
+    assert store.user_by_username("bob") == bob and store.user(bob.user_id) == bob
+    assert store.rename_user(anna.user_id, "Annie").username == "Annie"  # only the case changes
+    with pytest.raises(UnknownPlayer):
+        store.rename_user("no-such-user", "zed")
+    assert store.usernames([anna.user_id, bob.user_id, "no-such-user"]) == {anna.user_id: "Annie", bob.user_id: "bob"}
+
+
+def test_store_deleted_account_loses_name_and_sessions_and_keeps_its_games(store: RecordStore) -> None:
+    white, black = two_players(store)
+    record = finished_game(white, black, "white_wins")
+    assert store.record_game(record, stat_changes(record))
+    store.add_session("white-session", white, time.time() + 60)
+    store.delete_user(white)
+    store.delete_user(white)  # twice: nothing more to do
+    assert store.user(white) is None and store.user_by_username("white.p") is None
+    assert store.usernames([white, black]) == {black: "black.p"}
+    assert store.session_user("white-session", time.time()) in (None, white)
+    assert [g.game_id for g in store.history(black, 10, None)] == [record.game_id]
+    assert store.create_user("white.p", "", "h").user_id != white  # the name is free
+
+
 def test_store_puts_a_game_and_reads_it_back_whole(store: RecordStore) -> None:
     white, black = two_players(store)
     record = finished_game(white, black, "white_wins", plies=12)
@@ -153,3 +183,23 @@ def test_store_pgn_of_a_stored_game_replays_to_its_final_position(store: RecordS
     assert [m.uci() for m in parsed.mainline_moves()] == list(stored.moves)
     assert parsed.end().board().fen() == stored.fens[-1]
     assert parsed.headers["Result"] == stored.outcome
+
+
+async def test_store_games_show_players_as_named_now_and_a_deleted_one_as_deleted(store: RecordStore) -> None:
+    white, black = two_players(store)
+    records = Records(store)
+    played = finished_game(white, black, "white_wins")
+    await records.finalize(played)
+    store.rename_user(black, "black.renamed")
+    store.delete_user(white)
+    later = finished_game(white, black, "black_wins", started_ms=START_MS + 3_600_000, seed=1)
+    assert await records.finalize(later)  # its white player left meanwhile: kept all the same
+    games, _ = await records.history(black)
+    assert [g.game_id for g in games] == [later.game_id, played.game_id]
+    for game in games:
+        assert (game.white_username, game.black_username) == ("deleted user", "black.renamed")
+        tags = chess.pgn.read_headers(io.StringIO(game.pgn))
+        assert tags is not None and (tags["White"], tags["Black"]) == ("deleted user", "black.renamed")
+    assert (await records.game(black, played.game_id)).white_username == "deleted user"
+    survivor = store.user(black)
+    assert survivor is not None and (survivor.wins, survivor.losses) == (1, 1)

@@ -7,10 +7,14 @@ own format at its edge.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chesschat.domain.game import Game, Reason
+
+DELETED_PLAYER = "deleted user"
+"""How a player whose account is gone is named in the games they played."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +91,19 @@ class FinishedGame:
 
     def played_by(self, user_id: str) -> bool:
         return user_id in (self.white_id, self.black_id)
+
+    def named(self, names: Mapping[str, str]) -> FinishedGame:
+        """The game with its players under their names now (``names`` maps the user ids of
+        accounts that still exist), in its fields and in its PGN's tags; a player missing
+        from ``names`` deleted their account and is shown as :data:`DELETED_PLAYER`."""
+        white = names.get(self.white_id, DELETED_PLAYER)
+        black = names.get(self.black_id, DELETED_PLAYER)
+        if (white, black) == (self.white_username, self.black_username):
+            return self
+        pgn = self.pgn
+        for tag, name in (("White", white), ("Black", black)):
+            quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+            # a replacement template reads backslashes, so the tag's own are doubled once more
+            template = f'[{tag} "{quoted}"]'.replace("\\", "\\\\")
+            pgn = re.sub(rf'^\[{tag} ".*"\]$', template, pgn, count=1, flags=re.M)
+        return replace(self, white_username=white, black_username=black, pgn=pgn)

@@ -13,9 +13,10 @@ challenge the caller is no party to is refused exactly as one that does not exis
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from chesschat.domain.errors import DomainError, InvalidSettings
 from chesschat.domain.game import GameSettings
@@ -251,6 +252,25 @@ class Notification:
     """The friend request or challenge it is about."""
     read: bool
     created_ms: int
+
+
+Row = TypeVar("Row", "FriendRequest", "Friendship", "Challenge")
+
+
+def renamed(item: Row, names: Mapping[str, str]) -> Row:
+    """``item`` with each user it names under their username now (``names`` maps user ids;
+    one missing keeps the name as written)."""
+    changes: dict[str, Any] = {
+        f.name: UserRef(ref.user_id, names.get(ref.user_id, ref.username))
+        for f in fields(item)
+        if isinstance(ref := getattr(item, f.name), UserRef)
+    }
+    return replace(item, **changes)
+
+
+def user_ids(items: Iterable[FriendRequest | Friendship | Challenge]) -> set[str]:
+    """Every user the items name."""
+    return {ref.user_id for item in items for f in fields(item) if isinstance(ref := getattr(item, f.name), UserRef)}
 
 
 def pair_id(a: str, b: str) -> str:

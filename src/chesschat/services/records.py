@@ -15,7 +15,7 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -105,6 +105,24 @@ class RecordStore(Protocol):
 
     def user_by_username(self, username: str) -> Account | None: ...
 
+    def usernames(self, user_ids: Collection[str]) -> dict[str, str]:
+        """The current username of each of ``user_ids`` that still has an account."""
+        ...
+
+    def rename_user(self, user_id: str, username: str) -> Account:
+        """Give the account a new name, freeing the old one, in one transaction; the
+        ``user_id`` stays.
+
+        :raises UsernameTaken: another account holds the lowercased name.
+        :raises UnknownPlayer: there is no such account.
+        """
+        ...
+
+    def delete_user(self, user_id: str) -> None:
+        """The account, its name and its sessions go; its finished games stay (in the
+        opponents' history). Deleting a deleted account does nothing."""
+        ...
+
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
 
     def touch_login(self, user_id: str) -> None: ...
@@ -170,8 +188,22 @@ class Records:
         self.store = store
 
     async def finalize(self, game: FinishedGame) -> bool:
-        """Record a finished game once. Returns ``False`` for a replay (already stored)."""
-        return await asyncio.to_thread(self.store.record_game, game, stat_changes(game))
+        """Record a finished game once. Returns ``False`` for a replay (already stored).
+        A player who deleted their account meanwhile has no counters to move; the game is
+        still kept, for the other's history."""
+        changes = stat_changes(game)
+        try:
+            return await asyncio.to_thread(self.store.record_game, game, changes)
+        except UnknownPlayer:
+            present = await asyncio.to_thread(self.store.usernames, (game.white_id, game.black_id))
+            kept = [c for c in changes if c.user_id in present]
+            return await asyncio.to_thread(self.store.record_game, game, kept)
+
+    async def _named(self, games: list[FinishedGame]) -> list[FinishedGame]:
+        """The games with their players' names as they are now (renamed, or deleted)."""
+        ids = {i for game in games for i in (game.white_id, game.black_id)}
+        names = await asyncio.to_thread(self.store.usernames, ids) if ids else {}
+        return [game.named(names) for game in games]
 
     async def history(
         self, user_id: str, cursor: str | None = None, limit: int = HISTORY_PAGE
@@ -184,12 +216,12 @@ class Records:
         before = decode_cursor(cursor) if cursor else None
         games = await asyncio.to_thread(self.store.history, user_id, limit + 1, before)
         if len(games) <= limit:
-            return games, None
-        return games[:limit], encode_cursor(cursor_of(games[limit - 1]))
+            return await self._named(games), None
+        return await self._named(games[:limit]), encode_cursor(cursor_of(games[limit - 1]))
 
     async def game(self, user_id: str, game_id: str) -> FinishedGame:
         """:raises GameNotFound: no such game, or ``user_id`` did not play in it."""
         game = await asyncio.to_thread(self.store.game, game_id)
         if game is None or not game.played_by(user_id):
             raise GameNotFound(game_id)
-        return game
+        return (await self._named([game]))[0]

@@ -163,11 +163,17 @@ class Social:
         """The pending requests the user received and sent, newest first."""
         received = await asyncio.to_thread(self.store.incoming_requests, user_id)
         sent = await asyncio.to_thread(self.store.outgoing_requests, user_id)
-        return received, sent
+        return await self._renamed(received), await self._renamed(sent)
+
+    async def _renamed(self, items: list[social.Row]) -> list[social.Row]:
+        """The rows with their users under their names now: a rename shows at once."""
+        ids = social.user_ids(items)
+        names = await asyncio.to_thread(self.accounts.usernames, ids) if ids else {}
+        return [social.renamed(item, names) for item in items]
 
     async def friends(self, user_id: str) -> list[Friend]:
         """The user's friends, each with whether they hold a socket open right now."""
-        friendships = await asyncio.to_thread(self.store.friends, user_id)
+        friendships = await self._renamed(await asyncio.to_thread(self.store.friends, user_id))
         now_s = self.clock.now_ms() / 1000
         counts = await asyncio.gather(*(self.live.live_sockets(f.friend.user_id, now_s) for f in friendships))
         return [Friend(f, count > 0) for f, count in zip(friendships, counts, strict=True)]
@@ -204,7 +210,7 @@ class Social:
         now = self.clock.now_ms()
         sent = await asyncio.to_thread(self.store.challenges_sent, user_id, now, CHALLENGES_LISTED)
         received = await asyncio.to_thread(self.store.challenges_received, user_id, now, CHALLENGES_LISTED)
-        return social.waiting([*sent, *received], now, CHALLENGES_LISTED)
+        return await self._renamed(social.waiting([*sent, *received], now, CHALLENGES_LISTED))
 
     async def accept_challenge(self, user_id: str, challenge_id: str) -> Challenge:
         """Accept into the pair's room (``room_code``); accepting again returns the same.

@@ -15,7 +15,7 @@ import heapq
 import itertools
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -273,6 +273,96 @@ class DynamoRecords:
     def user_by_username(self, username: str) -> Account | None:
         entry = self._get("usernames", "username", username.lower())
         return None if entry is None else self.user(entry["user_id"])
+
+    def usernames(self, user_ids: Collection[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(user_ids))
+        found: dict[str, str] = {}
+        table = self.name("users")
+        for start in range(0, len(ids), 100):  # BatchGetItem's bound
+            request: dict[str, Any] = {
+                table: {
+                    "Keys": [{"user_id": {"S": i}} for i in ids[start : start + 100]],
+                    "ProjectionExpression": "user_id, username",
+                }
+            }
+            for _ in range(8):
+                response = self._call("batch_get_item", RequestItems=request)
+                for item in response["Responses"].get(table, []):
+                    record = record_of(item)
+                    found[record["user_id"]] = record["username"]
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(0.05)
+            else:
+                raise StoreUnavailable("dynamodb left keys unprocessed")
+        return found
+
+    def rename_user(self, user_id: str, username: str) -> Account:
+        user = self._get("users", "user_id", user_id)
+        if user is None:
+            raise UnknownPlayer(user_id)
+        old = str(user["username"]).lower()
+        rename = {
+            "Update": {
+                "TableName": self.name("users"),
+                "Key": {"user_id": {"S": user_id}},
+                "UpdateExpression": "SET username = :new",
+                # Renamed meanwhile: the name freed below would no longer be this account's.
+                "ConditionExpression": "username = :old",
+                "ExpressionAttributeValues": {":new": {"S": username}, ":old": {"S": user["username"]}},
+            }
+        }
+        items: list[dict[str, Any]] = [rename]
+        if old != username.lower():
+            items += [
+                {
+                    "Put": {
+                        "TableName": self.name("usernames"),
+                        "Item": item_of({"username": username.lower(), "user_id": user_id}),
+                        "ConditionExpression": "attribute_not_exists(username)",
+                    }
+                },
+                {
+                    "Delete": {
+                        "TableName": self.name("usernames"),
+                        "Key": {"username": {"S": old}},
+                        "ConditionExpression": "user_id = :me",
+                        "ExpressionAttributeValues": {":me": {"S": user_id}},
+                    }
+                },
+            ]
+        try:
+            self._call("transact_write_items", TransactItems=items)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = cancel_reasons(exc)
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                raise UsernameTaken(username) from None
+            raise StoreUnavailable(f"dynamodb transaction cancelled: {reasons}") from exc
+        return self._account({**user, "username": username})
+
+    def delete_user(self, user_id: str) -> None:
+        # The account's sessions are not indexed by user: each one left finds no account
+        # from now on (authentication reads the user), and the table's TTL sweeps it.
+        user = self._get("users", "user_id", user_id)
+        if user is None:
+            return
+        self._call(
+            "transact_write_items",
+            TransactItems=[
+                {
+                    "Delete": {
+                        "TableName": self.name("usernames"),
+                        "Key": {"username": {"S": str(user["username"]).lower()}},
+                        "ConditionExpression": "attribute_not_exists(username) OR user_id = :me",
+                        "ExpressionAttributeValues": {":me": {"S": user_id}},
+                    }
+                },
+                {"Delete": {"TableName": self.name("users"), "Key": {"user_id": {"S": user_id}}}},
+            ],
+        )
 
     def _set(self, user_id: str, field: str, value: str) -> None:
         self._call(

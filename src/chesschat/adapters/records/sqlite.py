@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +252,39 @@ class SQLiteRecords:
     def user_by_username(self, username: str) -> Account | None:
         sql = f"SELECT {USER_COLUMNS} FROM usernames n JOIN users u ON u.user_id = n.user_id WHERE n.username_lower = ?"
         return self._account(self.read(sql, (username.lower(),)))
+
+    def usernames(self, user_ids: Collection[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(user_ids))
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):  # within SQLite's bound on parameters
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.read(f"SELECT user_id, username FROM users WHERE user_id IN ({marks})", chunk))
+        return found
+
+    def rename_user(self, user_id: str, username: str) -> Account:
+        try:
+            with self.write() as db:
+                row = db.execute("SELECT username FROM users WHERE user_id = ?", (user_id,)).fetchone()
+                if row is None:
+                    raise UnknownPlayer(user_id)
+                if row[0].lower() != username.lower():
+                    db.execute(
+                        "INSERT INTO usernames(username_lower, user_id) VALUES (?, ?)", (username.lower(), user_id)
+                    )
+                    db.execute("DELETE FROM usernames WHERE username_lower = ?", (row[0].lower(),))
+                db.execute("UPDATE users SET username = ? WHERE user_id = ?", (username, user_id))
+        except sqlite3.IntegrityError:
+            raise UsernameTaken(username) from None
+        account = self.user(user_id)
+        assert account is not None
+        return account
+
+    def delete_user(self, user_id: str) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+            db.execute("DELETE FROM usernames WHERE user_id = ?", (user_id,))
+            db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         with self.write() as db:
