@@ -63,6 +63,12 @@ positive_data_acceptance.expected-statuses = {_toml(ACCEPTED)}
 include-path = "/api/history"
 checks.positive_data_acceptance.expected-statuses = {_toml([*ACCEPTED, "422"])}
 
+# A challenge's time and increment are bounded by the server's settings, below the widest
+# bounds the document can state: one beyond them is refused with the documented 422.
+[[operations]]
+include-name = "POST /api/challenges"
+checks.positive_data_acceptance.expected-statuses = {_toml([*ACCEPTED, "422"])}
+
 # Signing out ends the session it is called with: it gets one of its own.
 [[operations]]
 include-path = "/api/auth/logout"

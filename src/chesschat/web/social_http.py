@@ -167,7 +167,9 @@ class RespondIn(BaseModel):
 
 class ChallengeSettingsIn(BaseModel):
     """The game proposed, in ``start_game``'s words; what is left out is the default
-    (300 s a side, no increment, no takebacks, random colours)."""
+    (300 s a side, no increment, no takebacks, random colours). The bounds below are the
+    widest; the server's own limits (``max_time_seconds``, ``max_increment_seconds``) may be
+    lower, and a challenge beyond them is refused with 422."""
 
     timeWhiteSeconds: float | None = Field(default=None, gt=0, le=86_400)
     incrementSeconds: float | None = Field(default=None, ge=0, le=3_600)
