@@ -40,7 +40,7 @@ def _toml(value: object) -> str:
     return json.dumps(value)
 
 
-def config(token: str, logout_token: str, game_id: str) -> str:
+def config(token: str, logout_token: str, deleted_token: str, game_id: str) -> str:
     checks = "\n".join(f"{name}.enabled = true" for name in CHECKS)
     return f"""
 workers = 1
@@ -74,6 +74,11 @@ checks.positive_data_acceptance.expected-statuses = {_toml([*ACCEPTED, "422"])}
 include-path = "/api/auth/logout"
 headers = {{ Authorization = {_toml(f"Bearer {logout_token}")} }}
 
+# Deleting an account ends it: it gets one of its own.
+[[operations]]
+include-name = "DELETE /api/me"
+headers = {{ Authorization = {_toml(f"Bearer {deleted_token}")} }}
+
 # A game the player has, so that the game operations answer with one too.
 [[operations]]
 include-path-regex = "^/api/games/"
@@ -82,11 +87,11 @@ parameters = {{ game_id = {_toml(game_id)} }}
 
 
 def test_api_answers_as_its_openapi_document_says(server: ServerThread, tmp_path: Path) -> None:
-    player, opponent = signup(server.base_url), signup(server.base_url)
+    player, opponent, deleted = signup(server.base_url), signup(server.base_url), signup(server.base_url)
     game = finished_game(player["user"]["user_id"], opponent["user"]["user_id"], "resign")
     server.run(server.wiring.records.finalize(game))
     config_file = tmp_path / "schemathesis.toml"
-    config_file.write_text(config(player["token"], opponent["token"], game.game_id), encoding="utf-8")
+    config_file.write_text(config(player["token"], opponent["token"], deleted["token"], game.game_id), encoding="utf-8")
     openapi = f"{server.base_url}/openapi.json"
 
     run = subprocess.run(

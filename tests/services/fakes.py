@@ -31,6 +31,7 @@ class MemoryLive:
         self.sockets: dict[str, dict[str, float]] = {}
         self.opened: dict[str, dict[str, float]] = {}
         self.revoked: list[str] = []
+        self.ended_users: list[str] = []
         self.pairs: dict[str, tuple[str, str]] = {}
         self.agreed: dict[str, AgreedGame] = {}
 
@@ -167,6 +168,9 @@ class MemoryLive:
 
     async def revoke_session(self, session: str) -> None:
         self.revoked.append(session)
+
+    async def end_user(self, user_id: str) -> None:
+        self.ended_users.append(user_id)
 
 
 class NoVideo:

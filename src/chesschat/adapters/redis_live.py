@@ -124,6 +124,7 @@ def user_rooms_key(user_id: str) -> str:
 
 
 SESSION_REVOKED = "session_revoked"
+USER_ENDED = "user_ended"
 """The message on the process channel that ends a session's sockets everywhere."""
 USER_FRAME = "user_frame"
 """The message on the process channel that carries a frame to a user's sockets everywhere."""
@@ -358,6 +359,9 @@ class RedisLive:
 
     async def revoke_session(self, session: str) -> None:
         await self.redis.publish(NODE_CHANNEL, f"{SESSION_REVOKED}\x1f{session}")
+
+    async def end_user(self, user_id: str) -> None:
+        await self.redis.publish(NODE_CHANNEL, f"{USER_ENDED}\x1f{user_id}")
 
     async def to_user(self, user_id: str, frame: ServerFrame) -> None:
         await self.redis.publish(NODE_CHANNEL, f"{USER_FRAME}\x1f{user_id}\x1f{encode(frame)}")

@@ -17,7 +17,14 @@ from collections.abc import Awaitable, Callable
 import structlog
 from redis.asyncio import Redis
 
-from chesschat.adapters.redis_live import NODE_CHANNEL, SESSION_REVOKED, USER_FRAME, channel_room, room_channel
+from chesschat.adapters.redis_live import (
+    NODE_CHANNEL,
+    SESSION_REVOKED,
+    USER_ENDED,
+    USER_FRAME,
+    channel_room,
+    room_channel,
+)
 from chesschat.loops import forever
 
 log = structlog.get_logger("chesschat.relay")
@@ -33,6 +40,7 @@ class RedisRelay:
         self._task: asyncio.Task[None] | None = None
         self.on_resubscribed: Callable[[str], Awaitable[None]] | None = None
         self.on_session_revoked: Callable[[str], object] | None = None
+        self.on_user_ended: Callable[[str], object] | None = None
         self.on_user_frame: Callable[[str, str], object] | None = None
 
     async def start(self) -> None:
@@ -111,6 +119,8 @@ class RedisRelay:
             kind, _, value = message["data"].decode().partition("\x1f")
             if kind == SESSION_REVOKED and self.on_session_revoked is not None:
                 self.on_session_revoked(value)
+            elif kind == USER_ENDED and self.on_user_ended is not None:
+                self.on_user_ended(value)
             elif kind == USER_FRAME and self.on_user_frame is not None:
                 user_id, _, text = value.partition("\x1f")
                 self.on_user_frame(user_id, text)

@@ -120,6 +120,13 @@ class Hub:
             socket.revoke()
         return len(sockets)
 
+    def end_user(self, user_id: str) -> int:
+        """Close this process's sockets of a user whose account is gone; how many there were."""
+        sockets = list(self._users.get(user_id, ()))
+        for socket in sockets:
+            socket.revoke()
+        return len(sockets)
+
     @property
     def connection_count(self) -> int:
         return sum(len(c) for c in self.rooms.values())

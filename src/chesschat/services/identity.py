@@ -56,6 +56,14 @@ def account_name(username: str) -> str:
     return unicodedata.normalize("NFKC", username).strip().lower()
 
 
+def valid_name(username: str) -> str:
+    """The stored form of a username a person chose. :raises InvalidUsername: not a valid one."""
+    name = account_name(username)
+    if not USERNAME.fullmatch(name):
+        raise InvalidUsername("Username: 3-24 characters from a-z, 0-9, '.', '_' and '-'.")
+    return name
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -73,9 +81,7 @@ class LocalIdentity:
 
     @staticmethod
     def _check(username: str, password: str) -> str:
-        name = account_name(username)
-        if not USERNAME.fullmatch(name):
-            raise InvalidUsername("Username: 3-24 characters from a-z, 0-9, '.', '_' and '-'.")
+        name = valid_name(username)
         if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
             raise InvalidPassword(f"Password: at least {MIN_PASSWORD} characters.")
         return name

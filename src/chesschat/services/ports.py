@@ -160,6 +160,9 @@ class LiveStore(Protocol):
     async def revoke_session(self, session: str) -> None:
         """Tell every process that the session (its token's hash) has ended."""
 
+    async def end_user(self, user_id: str) -> None:
+        """Tell every process that the user's account is gone: all its sockets close."""
+
 
 @dataclass(frozen=True, slots=True)
 class LoginFailures:

@@ -68,6 +68,10 @@ class Presence:
         """Every process closes the session's sockets (``session``: its token's hash)."""
         await self.live.revoke_session(session)
 
+    async def user_ended(self, user_id: str) -> None:
+        """Every process closes the sockets of a user whose account is gone."""
+        await self.live.end_user(user_id)
+
     async def heartbeat(self) -> None:
         """Report this process alive for ``dead_after_s`` more."""
         await self.live.node_alive(self.node_id, self.clock.now_ms() / 1000 + self.dead_after_s)

@@ -20,6 +20,7 @@ from chesschat.adapters.records import open_social, open_store
 from chesschat.adapters.redis_live import FinalizationQueue, RedisLive, connect
 from chesschat.adapters.redis_relay import RedisRelay
 from chesschat.adapters.video_webrtc import WebRTCVideo
+from chesschat.services.accounts import Accounts
 from chesschat.services.hub import Hub
 from chesschat.services.identity import LocalIdentity
 from chesschat.services.ports import Clock, LiveStore, SystemClock
@@ -55,6 +56,7 @@ class Wiring:
     records: Records
     finalizer: Finalizer | None
     social: Social
+    accounts: Accounts
 
 
 def _turn_secret(settings: Settings) -> str | None:
@@ -102,8 +104,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     rooms = RoomCommands(repository, presence, live, hub, video, metrics, clock, settings)
     relay.on_resubscribed = rooms.resync
     relay.on_session_revoked = hub.end_session
+    relay.on_user_ended = hub.end_user
     relay.on_user_frame = hub.to_user
     timers = Timers(rooms, presence, repository, live, clock, settings, metrics)
+    social_store = open_social(store)
     finalizer = None
     if settings.finalizer_enabled:
         finalizer = Finalizer(FinalizationQueue(client, new_worker_id()), records, metrics, settings)
@@ -122,7 +126,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         store,
         records,
         finalizer,
-        Social(open_social(store), store, live, clock, social_http.pusher(live)),
+        Social(social_store, store, live, clock, social_http.pusher(live)),
+        Accounts(store, social_store, presence),
     )
 
 

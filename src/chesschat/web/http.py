@@ -176,6 +176,18 @@ class MeOut(BaseModel):
     needs_username: bool
 
 
+class Rename(BaseModel):
+    username: str = Field(max_length=64, json_schema_extra={"pattern": f"^{USERNAME_FORM}$"})
+
+
+class RenamedOut(BaseModel):
+    """The account under its new name (``username`` repeats it, as the original answers)."""
+
+    user: UserOut
+    username: str
+    needs_username: Literal[False]
+
+
 class RoomOut(BaseModel):
     roomCode: str
 
@@ -216,6 +228,13 @@ def _signed_in(request: Request, token: str, account: Account, status: int) -> J
         samesite="lax",
         secure=cookie_secure(settings),
         path="/",
+    )
+    return response
+
+
+def _without_cookie(response: Response, settings: Settings) -> Response:
+    response.delete_cookie(
+        settings.cookie_name, path="/", secure=cookie_secure(settings), httponly=True, samesite="lax"
     )
     return response
 
@@ -318,15 +337,36 @@ def install(app: FastAPI) -> None:
             request.app.state.wiring.identity.logout(token)
             # Sockets opened with this session, on any process, end with it.
             await request.app.state.wiring.presence.session_ended(token_hash(token))
-        response = JSONResponse(SignedOut(ok=True).model_dump())
-        response.delete_cookie(
-            settings.cookie_name, path="/", secure=cookie_secure(settings), httponly=True, samesite="lax"
-        )
-        return response
+        return _without_cookie(JSONResponse(SignedOut(ok=True).model_dump()), settings)
 
     @app.get("/api/me", tags=["account"], responses=refusals("UNAUTHORIZED"))
     async def me(account: CurrentAccount) -> MeOut:
         return MeOut(user=UserOut.of(account), needs_username=False)
+
+    @app.post(
+        "/api/profile",
+        tags=["account"],
+        responses=refusals("UNAUTHORIZED", "FORBIDDEN_ORIGIN", "CONFLICT", "INVALID_PAYLOAD", "NOT_READY"),
+    )
+    async def rename(request: Request, account: CurrentAccount, body: Rename) -> RenamedOut:
+        """A new username (folded as at sign-up); the old one is free at once. The user id,
+        friends, challenges and finished games stay with the account."""
+        renamed = await request.app.state.wiring.accounts.rename(account, body.username)
+        return RenamedOut(user=UserOut.of(renamed), username=renamed.username, needs_username=False)
+
+    @app.delete(
+        "/api/me",
+        tags=["account"],
+        status_code=204,
+        responses=refusals("UNAUTHORIZED", "FORBIDDEN_ORIGIN", "NOT_READY"),
+    )
+    async def delete_me(request: Request, account: CurrentAccount) -> Response:
+        """Delete the account: its sessions (every socket closes), friendships, requests,
+        challenges and notifications go and its username is free; its finished games stay in
+        the opponents' history, with the player shown as a deleted user."""
+        wiring = request.app.state.wiring
+        await wiring.accounts.delete(account)
+        return _without_cookie(Response(status_code=204), wiring.settings)
 
     @app.post(
         "/api/rooms",

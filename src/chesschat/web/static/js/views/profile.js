@@ -7,7 +7,6 @@ import { when } from "./common.js"
 const RENAME_ERRORS = {
   CONFLICT: "That username is taken.",
   INVALID_PAYLOAD: "A username is 3 to 24 letters, digits, dots, dashes or underscores.",
-  NOT_FOUND: "Changing your username is not available on this server yet.",
 }
 
 export function profileView(main, app) {
@@ -110,7 +109,7 @@ async function deleteAccount(app) {
   try {
     await api.deleteAccount()
   } catch (e) {
-    toast(plainError(e, { NOT_FOUND: "Deleting an account is not available on this server yet." }), { kind: "error" })
+    toast(plainError(e), { kind: "error" })
     return
   }
   rememberUsername(null)
