@@ -77,6 +77,23 @@ def test_store_deleted_account_loses_name_and_sessions_and_keeps_its_games(store
     assert store.session_user("white-session", time.time()) in (None, white)
     assert [g.game_id for g in store.history(black, 10, None)] == [record.game_id]
     assert store.create_user("white.p", "", "h").user_id != white  # the name is free
+    assert store.rename_user(black, "white.p2").username == "white.p2"
+    with pytest.raises(UnknownPlayer):
+        store.rename_user(white, "white.p3")
+
+
+def test_store_lands_a_game_of_a_deleted_account_but_not_of_one_never_made(store: RecordStore) -> None:
+    white, black = two_players(store)
+    store.delete_user(black)  # left mid-game: the game is finalized after
+    record = finished_game(white, black, "white_wins")
+    assert store.record_game(record, stat_changes(record))
+    assert store.game(record.game_id) is not None
+    winner = store.user(white)
+    assert winner is not None and (winner.wins, winner.total_games) == (1, 1)
+    unknown = finished_game(white, "never-signed-up", "white_wins", seed=1)
+    with pytest.raises(UnknownPlayer):
+        store.record_game(unknown, stat_changes(unknown))
+    assert store.game(unknown.game_id) is None
 
 
 def test_store_puts_a_game_and_reads_it_back_whole(store: RecordStore) -> None:

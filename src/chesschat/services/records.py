@@ -120,7 +120,9 @@ class RecordStore(Protocol):
 
     def delete_user(self, user_id: str) -> None:
         """The account, its name and its sessions go; its finished games stay (in the
-        opponents' history). Deleting a deleted account does nothing."""
+        opponents' history). Only the id and counters are kept, marked deleted, so that a
+        game it was playing still lands (a player with no account at all is refused with
+        :class:`UnknownPlayer`, and the game waits). Deleting a deleted account does nothing."""
         ...
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
@@ -188,16 +190,8 @@ class Records:
         self.store = store
 
     async def finalize(self, game: FinishedGame) -> bool:
-        """Record a finished game once. Returns ``False`` for a replay (already stored).
-        A player who deleted their account meanwhile has no counters to move; the game is
-        still kept, for the other's history."""
-        changes = stat_changes(game)
-        try:
-            return await asyncio.to_thread(self.store.record_game, game, changes)
-        except UnknownPlayer:
-            present = await asyncio.to_thread(self.store.usernames, (game.white_id, game.black_id))
-            kept = [c for c in changes if c.user_id in present]
-            return await asyncio.to_thread(self.store.record_game, game, kept)
+        """Record a finished game once. Returns ``False`` for a replay (already stored)."""
+        return await asyncio.to_thread(self.store.record_game, game, stat_changes(game))
 
     async def _named(self, games: list[FinishedGame]) -> list[FinishedGame]:
         """The games with their players' names as they are now (renamed, or deleted)."""

@@ -165,6 +165,18 @@ def call(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
     return response
 
 
+def transact(client: Any, items: list[dict[str, Any]]) -> list[str] | None:
+    """``None`` when the transaction committed; the per-item reasons when it was cancelled
+    (``"None"`` for the items that were fine)."""
+    try:
+        call(client, "transact_write_items", TransactItems=items)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        return cancel_reasons(exc)
+    return None
+
+
 class DynamoRecords:
     def __init__(self, prefix: str, region: str, endpoint_url: str | None = None) -> None:
         self.prefix = prefix
@@ -266,8 +278,13 @@ class DynamoRecords:
         response = self._call("get_item", TableName=self.name(table), Key={key: {"S": value}}, ConsistentRead=True)
         return record_of(response["Item"]) if "Item" in response else None
 
-    def user(self, user_id: str) -> Account | None:
+    def _kept_user(self, user_id: str) -> dict[str, Any] | None:
+        """The account's item, unless there is none or only a deleted account's mark."""
         user = self._get("users", "user_id", user_id)
+        return None if user is None or "deleted_at" in user else user
+
+    def user(self, user_id: str) -> Account | None:
+        user = self._kept_user(user_id)
         return None if user is None else self._account(user)
 
     def user_by_username(self, username: str) -> Account | None:
@@ -282,14 +299,15 @@ class DynamoRecords:
             request: dict[str, Any] = {
                 table: {
                     "Keys": [{"user_id": {"S": i}} for i in ids[start : start + 100]],
-                    "ProjectionExpression": "user_id, username",
+                    "ProjectionExpression": "user_id, username, deleted_at",
                 }
             }
             for _ in range(8):
                 response = self._call("batch_get_item", RequestItems=request)
                 for item in response["Responses"].get(table, []):
                     record = record_of(item)
-                    found[record["user_id"]] = record["username"]
+                    if "deleted_at" not in record:
+                        found[record["user_id"]] = record["username"]
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break
@@ -299,7 +317,7 @@ class DynamoRecords:
         return found
 
     def rename_user(self, user_id: str, username: str) -> Account:
-        user = self._get("users", "user_id", user_id)
+        user = self._kept_user(user_id)
         if user is None:
             raise UnknownPlayer(user_id)
         old = str(user["username"]).lower()
@@ -332,21 +350,19 @@ class DynamoRecords:
                     }
                 },
             ]
-        try:
-            self._call("transact_write_items", TransactItems=items)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            reasons = cancel_reasons(exc)
+        reasons = transact(self.client, items)
+        if reasons is not None:
             if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                raise UsernameTaken(username) from None
-            raise StoreUnavailable(f"dynamodb transaction cancelled: {reasons}") from exc
+                raise UsernameTaken(username)
+            raise StoreUnavailable(f"dynamodb transaction cancelled: {reasons}")
         return self._account({**user, "username": username})
 
     def delete_user(self, user_id: str) -> None:
         # The account's sessions are not indexed by user: each one left finds no account
-        # from now on (authentication reads the user), and the table's TTL sweeps it.
-        user = self._get("users", "user_id", user_id)
+        # from now on (authentication reads the user), and the table's TTL sweeps it. What
+        # stays of the account is its id and counters, marked deleted, so that a game it
+        # played that is still being finalized lands instead of waiting for an account.
+        user = self._kept_user(user_id)
         if user is None:
             return
         self._call(
@@ -360,7 +376,16 @@ class DynamoRecords:
                         "ExpressionAttributeValues": {":me": {"S": user_id}},
                     }
                 },
-                {"Delete": {"TableName": self.name("users"), "Key": {"user_id": {"S": user_id}}}},
+                {
+                    "Update": {
+                        "TableName": self.name("users"),
+                        "Key": {"user_id": {"S": user_id}},
+                        "UpdateExpression": (
+                            "REMOVE username, email, password_hash, last_login_at SET deleted_at = :now"
+                        ),
+                        "ExpressionAttributeValues": {":now": {"S": _now_iso()}},
+                    }
+                },
             ],
         )
 
@@ -429,19 +454,15 @@ class DynamoRecords:
                     }
                 }
             )
-        try:
-            self._call("transact_write_items", TransactItems=items)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            reasons = cancel_reasons(exc)
-            if reasons and reasons[0] == "ConditionalCheckFailed":
-                return False
-            if "ConditionalCheckFailed" in reasons[1:]:
-                missing = [c.user_id for c, r in zip(changes, reasons[1:], strict=False) if r != "None"]
-                raise UnknownPlayer(", ".join(missing)) from None
-            raise StoreUnavailable(f"dynamodb transaction cancelled: {reasons}") from exc
-        return True
+        reasons = transact(self.client, items)
+        if reasons is None:
+            return True
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            return False
+        if "ConditionalCheckFailed" in reasons[1:]:
+            missing = [c.user_id for c, r in zip(changes, reasons[1:], strict=False) if r != "None"]
+            raise UnknownPlayer(", ".join(missing))
+        raise StoreUnavailable(f"dynamodb transaction cancelled: {reasons}")
 
     def game(self, game_id: str) -> FinishedGame | None:
         item = self._get("games", "game_id", game_id)

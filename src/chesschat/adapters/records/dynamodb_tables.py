@@ -10,7 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chesschat.adapters.records.dynamodb import DynamoRecords, call, cancel_reasons, item_of, record_of
+from chesschat.adapters.records.dynamodb import DynamoRecords, call, item_of, record_of, transact
 from chesschat.services.records import StoreUnavailable
 
 BATCH_ITEMS = 25
@@ -88,13 +88,7 @@ class Tables:
     def transact(self, items: list[dict[str, Any]]) -> list[str] | None:
         """``None`` when the transaction committed; the per-item reasons when it was
         cancelled (``"None"`` for the items that were fine)."""
-        try:
-            self.call("transact_write_items", TransactItems=items)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            return cancel_reasons(exc)
-        return None
+        return transact(self.client, items)
 
     def conditional(self, operation: str, **kwargs: Any) -> bool:
         """A write that returns ``False`` when its condition did not hold."""

@@ -132,6 +132,8 @@ MIGRATIONS = (
         created_at TEXT NOT NULL
     )
     """,
+    # A deleted account keeps only its id and counters, marked, for games still landing.
+    "ALTER TABLE users ADD COLUMN deleted_at TEXT",
 )
 
 USER_COLUMNS = (
@@ -247,7 +249,8 @@ class SQLiteRecords:
         return Account(*rows[0]) if rows else None
 
     def user(self, user_id: str) -> Account | None:
-        return self._account(self.read(f"SELECT {USER_COLUMNS} FROM users u WHERE u.user_id = ?", (user_id,)))
+        sql = f"SELECT {USER_COLUMNS} FROM users u WHERE u.user_id = ? AND u.deleted_at IS NULL"
+        return self._account(self.read(sql, (user_id,)))
 
     def user_by_username(self, username: str) -> Account | None:
         sql = f"SELECT {USER_COLUMNS} FROM usernames n JOIN users u ON u.user_id = n.user_id WHERE n.username_lower = ?"
@@ -259,13 +262,15 @@ class SQLiteRecords:
         for start in range(0, len(ids), 500):  # within SQLite's bound on parameters
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(self.read(f"SELECT user_id, username FROM users WHERE user_id IN ({marks})", chunk))
+            sql = f"SELECT user_id, username FROM users WHERE deleted_at IS NULL AND user_id IN ({marks})"
+            found.update(self.read(sql, chunk))
         return found
 
     def rename_user(self, user_id: str, username: str) -> Account:
         try:
             with self.write() as db:
-                row = db.execute("SELECT username FROM users WHERE user_id = ?", (user_id,)).fetchone()
+                sql = "SELECT username FROM users WHERE user_id = ? AND deleted_at IS NULL"
+                row = db.execute(sql, (user_id,)).fetchone()
                 if row is None:
                     raise UnknownPlayer(user_id)
                 if row[0].lower() != username.lower():
@@ -284,7 +289,12 @@ class SQLiteRecords:
         with self.write() as db:
             db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
             db.execute("DELETE FROM usernames WHERE user_id = ?", (user_id,))
-            db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+            # What stays is the id and counters, marked, so a game still landing finds it.
+            db.execute(
+                "UPDATE users SET username = '', email = '', password_hash = '', last_login_at = NULL,"
+                " deleted_at = COALESCE(deleted_at, ?) WHERE user_id = ?",
+                (_now_iso(), user_id),
+            )
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         with self.write() as db:
