@@ -110,6 +110,7 @@ data "aws_iam_policy_document" "task" {
   statement {
     sid = "RecordsTables"
     actions = [
+      "dynamodb:BatchGetItem",
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
