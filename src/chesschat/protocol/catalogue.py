@@ -45,6 +45,9 @@ CATALOGUE: dict[str, tuple[str, bool]] = {
     "TOO_MANY_ATTEMPTS": ("Too many failed sign-ins; wait before trying again.", True),
     "FORBIDDEN_ORIGIN": ("This request must come from this site's own pages.", False),
     "NOT_READY": ("A dependency is unavailable.", True),
+    "NOT_CONFIRMED": ("Confirm your email first: type the code it was sent.", False),
+    "INVALID_CODE": ("That code is not right.", False),
+    "CODE_EXPIRED": ("That code has expired; ask for a new one.", False),
 }
 
 

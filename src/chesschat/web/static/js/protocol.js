@@ -96,6 +96,9 @@ export const ERRORS = Object.freeze({
   TOO_MANY_ATTEMPTS: ["Too many failed sign-ins; wait before trying again.", true],
   FORBIDDEN_ORIGIN: ["This request must come from this site's own pages.", false],
   NOT_READY: ["A dependency is unavailable.", true],
+  NOT_CONFIRMED: ["Confirm your email first: type the code it was sent.", false],
+  INVALID_CODE: ["That code is not right.", false],
+  CODE_EXPIRED: ["That code has expired; ask for a new one.", false],
 })
 
 /** Ending reasons (game_ended.result) in words. */
