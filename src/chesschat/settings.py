@@ -42,6 +42,20 @@ class Settings(BaseSettings):
     # Records and identity
     record_store: Literal["sqlite", "dynamodb"] = "sqlite"
     identity: Literal["local", "cognito"] = "local"
+    cognito_user_pool_id: str | None = Field(None, description="The user pool (cognito identity).")
+    cognito_client_id: str | None = Field(None, description="The pool's app client the server signs in through.")
+    cognito_region: str | None = Field(None, description="The pool's region; default aws_region.")
+    cognito_domain: str | None = Field(
+        None, description="The hosted UI's base URL (https://…auth.<region>.amazoncognito.com); enables Google."
+    )
+    cognito_jwks_url: str | None = Field(None, description="The pool's signing keys; default the pool's own.")
+    cognito_issuer: str | None = Field(
+        None, description="Tokens' iss; default https://cognito-idp.<region>.amazonaws.com/<pool>."
+    )
+    cognito_client_secret: SecretStr | None = Field(None, description="The app client's secret, if it has one.")
+    cognito_client_secret_arn: str | None = Field(None, description="Secrets Manager ARN of the app client's secret.")
+    session_key: SecretStr | None = Field(None, description="Key that seals sessions' refresh tokens.")
+    session_key_arn: str | None = Field(None, description="Secrets Manager ARN of the session sealing key.")
     session_ttl_seconds: int = 30 * 24 * 3600
     cookie_name: str = "chesschat_session"
     cookie_secure: bool = Field(False, description="Mark the session cookie Secure even without an https public URL.")
@@ -152,6 +166,12 @@ class Settings(BaseSettings):
         secret = self.turn_secret.get_secret_value().strip().lower() if self.turn_secret else None
         if secret is not None and self.env != "local" and secret in PLACEHOLDER_SECRETS:
             raise ValueError("CHESSCHAT_TURN_SECRET is a placeholder; set a real secret")
+        return self
+
+    @model_validator(mode="after")
+    def _cognito_needs_its_pool(self) -> Settings:
+        if self.identity == "cognito" and not (self.cognito_user_pool_id and self.cognito_client_id):
+            raise ValueError("CHESSCHAT_IDENTITY=cognito needs CHESSCHAT_COGNITO_USER_POOL_ID and _CLIENT_ID")
         return self
 
     @model_validator(mode="after")

@@ -117,11 +117,16 @@ def test_cloudwatch_metrics_are_embedded_metric_format_records() -> None:
     assert metrics.value("GamesEnded") == 2
 
 
-@pytest.mark.parametrize(("field", "value"), [("identity", "cognito"), ("video", "chime")])
+@pytest.mark.parametrize(("field", "value"), [("video", "chime")])
 def test_modes_this_version_lacks_are_refused_at_start(tmp_path: Path, field: str, value: str) -> None:
     settings = settings_for("redis://127.0.0.1:1/0", tmp_path, **{field: value})
     with pytest.raises(SystemExit, match=f"CHESSCHAT_{field.upper()}={value}"):
         create_app(settings)
+
+
+def test_cognito_sign_in_without_its_pool_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="CHESSCHAT_COGNITO_USER_POOL_ID"):
+        settings_for("redis://127.0.0.1:1/0", tmp_path, identity="cognito", cognito_client_id="abc")
 
 
 def test_the_web_client_on_its_own_origin_may_call_the_api_with_cookies(

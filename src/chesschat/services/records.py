@@ -97,8 +97,10 @@ class RecordStore(Protocol):
     """Accounts, sessions and finished games. Every method may raise
     :class:`StoreUnavailable`; times are ISO 8601 strings in UTC."""
 
-    def create_user(self, username: str, email: str, password_hash: str) -> Account:
-        """:raises UsernameTaken: the lowercased name is held by another account."""
+    def create_user(self, username: str, email: str, password_hash: str, user_id: str | None = None) -> Account:
+        """A new account, under ``user_id`` when an identity provider chose it (a new id
+        otherwise). :raises UsernameTaken: the lowercased name is held by another account,
+        or the id by another account."""
         ...
 
     def user(self, user_id: str) -> Account | None: ...

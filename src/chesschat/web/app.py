@@ -9,20 +9,23 @@ from importlib import resources
 
 import redis.asyncio as aioredis
 from fastapi import FastAPI
+from pydantic import SecretStr
 from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from chesschat.adapters import aws
+from chesschat.adapters import aws, cognito
 from chesschat.adapters.metrics import PrometheusMetrics, metrics_for
 from chesschat.adapters.records import open_social, open_store
+from chesschat.adapters.redis_auth import FernetSealer, RedisAuth, sealing_key
 from chesschat.adapters.redis_live import FinalizationQueue, RedisLive, connect
 from chesschat.adapters.redis_relay import RedisRelay
 from chesschat.adapters.video_webrtc import WebRTCVideo
 from chesschat.services.accounts import Accounts
+from chesschat.services.cognito_identity import CognitoIdentity
 from chesschat.services.hub import Hub
-from chesschat.services.identity import LocalIdentity
+from chesschat.services.identity import Identity, LocalIdentity
 from chesschat.services.ports import Clock, LiveStore, SystemClock
 from chesschat.services.presence import Presence
 from chesschat.services.records import Records, RecordStore
@@ -31,7 +34,7 @@ from chesschat.services.room_repository import RoomRepository
 from chesschat.services.sign_in_throttle import SignInThrottle, ThrottlePolicy
 from chesschat.services.social import Social
 from chesschat.settings import Settings
-from chesschat.web import http, records_http, social_http, ws
+from chesschat.web import auth_http, http, records_http, social_http, ws
 from chesschat.web.middleware import CorrelationMiddleware, CrossSiteWriteGuard, SecurityHeadersMiddleware
 from chesschat.workers.finalizer import Finalizer, new_worker_id
 from chesschat.workers.timers import Timers
@@ -48,7 +51,7 @@ class Wiring:
     hub: Hub
     relay: RedisRelay
     metrics: PrometheusMetrics
-    identity: LocalIdentity
+    identity: Identity
     presence: Presence
     rooms: RoomCommands
     timers: Timers
@@ -59,16 +62,46 @@ class Wiring:
     accounts: Accounts
 
 
-def _turn_secret(settings: Settings) -> str | None:
-    if settings.turn_secret is not None:
-        return settings.turn_secret.get_secret_value()
-    return aws.secret_value(settings.turn_secret_arn, settings.aws_region)
-
-
 UNAVAILABLE = {
-    ("identity", "cognito"): "Cognito sign-in is not part of this version; use CHESSCHAT_IDENTITY=local.",
     ("video", "chime"): "Chime video is not part of this version; use CHESSCHAT_VIDEO=webrtc (with coturn).",
 }
+
+
+def _secret(value: SecretStr | None, arn: str | None, region: str) -> str | None:
+    return value.get_secret_value() if value is not None else aws.secret_value(arn, region)
+
+
+def _cognito(
+    settings: Settings,
+    store: RecordStore,
+    client: aioredis.Redis,
+    presence: Presence,
+    clock: Clock,
+    throttle: SignInThrottle,
+) -> CognitoIdentity:
+    region = settings.cognito_region or settings.aws_region
+    pool, app_client = settings.cognito_user_pool_id or "", settings.cognito_client_id or ""
+    issuer = settings.cognito_issuer or f"https://cognito-idp.{region}.amazonaws.com/{pool}"
+    api = cognito.CognitoClient(
+        region,
+        app_client,
+        _secret(settings.cognito_client_secret, settings.cognito_client_secret_arn, settings.aws_region),
+        settings.cognito_domain,
+    )
+    keys = cognito.PoolKeys(settings.cognito_jwks_url or f"{issuer}/.well-known/jwks.json", issuer, app_client)
+    key = sealing_key(_secret(settings.session_key, settings.session_key_arn, settings.aws_region), settings.data_dir)
+    return CognitoIdentity(
+        store,
+        api,
+        keys,
+        RedisAuth(client),
+        FernetSealer(key),
+        presence,
+        clock,
+        throttle,
+        settings.session_ttl_seconds,
+        google=bool(settings.cognito_domain),
+    )
 
 
 def refuse_unavailable(settings: Settings) -> None:
@@ -95,12 +128,19 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         settings.login_max_delay_seconds,
         settings.login_failures_kept_seconds,
     )
-    identity = LocalIdentity(store, settings.session_ttl_seconds, SignInThrottle(live, clock, policy))
     video = WebRTCVideo(
-        clock, settings.stun_urls, settings.turn_urls, _turn_secret(settings), settings.turn_credential_ttl_seconds
+        clock,
+        settings.stun_urls,
+        settings.turn_urls,
+        _secret(settings.turn_secret, settings.turn_secret_arn, settings.aws_region),
+        settings.turn_credential_ttl_seconds,
     )
     repository = RoomRepository(live, video, clock, settings.room_update_attempts)
     presence = Presence(live, clock, settings.node_dead_after_seconds, settings.max_sockets_per_user)
+    throttle = SignInThrottle(live, clock, policy)
+    identity: Identity = LocalIdentity(store, settings.session_ttl_seconds, throttle, presence)
+    if settings.identity == "cognito":
+        identity = _cognito(settings, store, client, presence, clock, throttle)
     rooms = RoomCommands(repository, presence, live, hub, video, metrics, clock, settings)
     relay.on_resubscribed = rooms.resync
     relay.on_session_revoked = hub.end_session
@@ -170,6 +210,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> ChessChatApp:
     app = FastAPI(title="ChessChat", version="0.1.0", lifespan=lifespan, docs_url="/docs")
     app.state.wiring = wiring
     http.install(app)
+    auth_http.install(app)
     records_http.install(app)
     social_http.install(app)
     static = resources.files("chesschat.web") / "static"

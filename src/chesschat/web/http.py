@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -19,7 +19,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from chesschat.domain.errors import DomainError
 from chesschat.protocol import inbound, outbound
 from chesschat.protocol.catalogue import CATALOGUE, error_body
-from chesschat.services.identity import MAX_PASSWORD, MIN_PASSWORD, USERNAME_FORM, player_of, token_hash
+from chesschat.services.identity import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    USERNAME_FORM,
+    MfaRequired,
+    Registered,
+    SignedIn,
+    needs_username,
+    player_of,
+)
 from chesschat.services.records import Account
 from chesschat.services.sign_in_throttle import TooManyAttempts
 from chesschat.settings import Settings
@@ -28,6 +37,9 @@ STATUS = {
     "UNAUTHORIZED": 401,
     "INVALID_CREDENTIALS": 401,
     "FORBIDDEN_ORIGIN": 403,
+    "NOT_CONFIRMED": 403,
+    "INVALID_CODE": 422,
+    "CODE_EXPIRED": 422,
     "NOT_FOUND": 404,
     "CONFLICT": 409,
     "ROOM_UPDATE_CONFLICT": 409,
@@ -36,7 +48,7 @@ STATUS = {
     "INVALID_PAYLOAD": 422,
     "NOT_READY": 503,
 }
-SIGN_IN_PATHS = ("/api/auth/signup", "/api/auth/login")
+SIGN_IN_PATHS = ("/api/auth/signup", "/api/auth/login", "/api/auth/mfa")
 """The operations that set the session cookie."""
 
 
@@ -83,8 +95,8 @@ def bearer_token(request: Request) -> str | None:
     return request.cookies.get(request.app.state.wiring.settings.cookie_name)
 
 
-def current_account(request: Request) -> Account:
-    account: Account | None = request.app.state.wiring.identity.authenticate(bearer_token(request))
+async def current_account(request: Request) -> Account:
+    account: Account | None = await request.app.state.wiring.identity.authenticate(bearer_token(request))
     if account is None:
         raise ApiError("UNAUTHORIZED")
     return account
@@ -171,6 +183,25 @@ class SessionOut(BaseModel):
     user: UserOut
 
 
+class SignedInOut(BaseModel):
+    """A new Cognito session: the account; the session is in the HttpOnly cookie only."""
+
+    user: UserOut
+
+
+class ConfirmationOut(BaseModel):
+    status: Literal["confirmation_required"]
+    destination: str
+    """Where the code was sent."""
+
+
+class MfaChallengeOut(BaseModel):
+    """The password was right; ``POST /api/auth/mfa {session, code}`` finishes signing in."""
+
+    challenge: Literal["SOFTWARE_TOKEN_MFA"]
+    session: str
+
+
 class MeOut(BaseModel):
     user: UserOut
     needs_username: bool
@@ -216,13 +247,23 @@ class ProtocolOut(BaseModel):
     errors: dict[str, ErrorInfo]
 
 
-def _signed_in(request: Request, token: str, account: Account, status: int) -> JSONResponse:
+def signed_in(request: Request, done: SignedIn, status: int, redirect: str | None = None) -> Response:
+    """The session's cookie, and the account. A local session's token is also in the body,
+    for non-browser clients; a Cognito session's never is (only its cookie carries it)."""
     settings = request.app.state.wiring.settings
-    body = SessionOut(token=token, user=UserOut.of(account))
-    response = JSONResponse(body.model_dump(mode="json"), status_code=status)
+    user = UserOut.of(done.account)
+    if request.app.state.wiring.identity.mode == "local":
+        body: BaseModel = SessionOut(token=done.token, user=user)
+    else:
+        body = SignedInOut(user=user)
+    response: Response = (
+        RedirectResponse(redirect, status_code=status)
+        if redirect
+        else JSONResponse(body.model_dump(mode="json"), status_code=status)
+    )
     response.set_cookie(
         settings.cookie_name,
-        token,
+        done.token,
         max_age=settings.session_ttl_seconds,
         httponly=True,
         samesite="lax",
@@ -312,36 +353,48 @@ def install(app: FastAPI) -> None:
         "/api/auth/signup",
         tags=["auth"],
         status_code=201,
-        response_model=SessionOut,
-        responses=refusals("FORBIDDEN_ORIGIN", "CONFLICT", "INVALID_PAYLOAD"),
+        response_model=SessionOut | ConfirmationOut,
+        responses=refusals("FORBIDDEN_ORIGIN", "CONFLICT", "INVALID_PAYLOAD", "TOO_MANY_ATTEMPTS", "NOT_READY"),
     )
     async def signup(request: Request, body: SignUp) -> Response:
-        token, account = await request.app.state.wiring.identity.signup(body.username, body.password, body.email)
-        return _signed_in(request, token, account, 201)
+        """Local accounts are signed in at once (``{token, user}``); on a Cognito pool the
+        account waits for the code sent to its email (``{status: "confirmation_required"}``)."""
+        done = await request.app.state.wiring.identity.signup(body.username, body.password, body.email)
+        if isinstance(done, Registered):
+            body_out = ConfirmationOut(status="confirmation_required", destination=done.destination)
+            return JSONResponse(body_out.model_dump(), status_code=201)
+        return signed_in(request, done, 201)
 
-    login_refusals = refusals("INVALID_CREDENTIALS", "FORBIDDEN_ORIGIN", "INVALID_PAYLOAD", "TOO_MANY_ATTEMPTS")
+    login_refusals = refusals(
+        "INVALID_CREDENTIALS", "FORBIDDEN_ORIGIN", "INVALID_PAYLOAD", "TOO_MANY_ATTEMPTS", "NOT_CONFIRMED", "NOT_READY"
+    )
     login_refusals[429]["headers"] = RETRY_AFTER
 
-    @app.post("/api/auth/login", tags=["auth"], response_model=SessionOut, responses=login_refusals)
+    @app.post(
+        "/api/auth/login",
+        tags=["auth"],
+        response_model=SessionOut | SignedInOut | MfaChallengeOut,
+        responses=login_refusals,
+    )
     async def login(request: Request, body: Credentials) -> Response:
         wiring = request.app.state.wiring
         address = client_address(request, wiring.settings.trusted_proxy_hops)
-        token, account = await wiring.identity.login(body.username, body.password, address)
-        return _signed_in(request, token, account, 200)
+        done = await wiring.identity.login(body.username, body.password, address)
+        if isinstance(done, MfaRequired):
+            return JSONResponse(MfaChallengeOut(challenge="SOFTWARE_TOKEN_MFA", session=done.pending).model_dump())
+        return signed_in(request, done, 200)
 
     @app.post("/api/auth/logout", tags=["auth"], response_model=SignedOut, responses=refusals("FORBIDDEN_ORIGIN"))
     async def logout(request: Request) -> Response:
         settings = request.app.state.wiring.settings
         token = bearer_token(request)
         if token:
-            request.app.state.wiring.identity.logout(token)
-            # Sockets opened with this session, on any process, end with it.
-            await request.app.state.wiring.presence.session_ended(token_hash(token))
+            await request.app.state.wiring.identity.logout(token)
         return _without_cookie(JSONResponse(SignedOut(ok=True).model_dump()), settings)
 
     @app.get("/api/me", tags=["account"], responses=refusals("UNAUTHORIZED"))
     async def me(account: CurrentAccount) -> MeOut:
-        return MeOut(user=UserOut.of(account), needs_username=False)
+        return MeOut(user=UserOut.of(account), needs_username=needs_username(account))
 
     @app.post(
         "/api/profile",

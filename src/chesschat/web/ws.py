@@ -154,7 +154,7 @@ def _token(ws: WebSocket, cookie_name: str) -> tuple[str | None, bool]:
 async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
     settings = wiring.settings
     token, by_cookie = _token(ws, settings.cookie_name)
-    account = wiring.identity.authenticate(token)
+    account = await wiring.identity.authenticate(token)
     # Refusals are sent after the upgrade: a close before it is an HTTP 403 that a client
     # sees as 1006 and retries forever.
     await ws.accept()

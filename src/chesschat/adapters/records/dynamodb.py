@@ -223,8 +223,8 @@ class DynamoRecords:
 
     # Accounts and sessions
 
-    def create_user(self, username: str, email: str, password_hash: str) -> Account:
-        user_id = str(uuid.uuid4())
+    def create_user(self, username: str, email: str, password_hash: str, user_id: str | None = None) -> Account:
+        user_id = user_id or str(uuid.uuid4())
         user = {
             "user_id": user_id,
             "username": username,

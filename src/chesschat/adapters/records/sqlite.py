@@ -230,8 +230,8 @@ class SQLiteRecords:
 
     # Accounts and sessions
 
-    def create_user(self, username: str, email: str, password_hash: str) -> Account:
-        user_id = str(uuid.uuid4())
+    def create_user(self, username: str, email: str, password_hash: str, user_id: str | None = None) -> Account:
+        user_id = user_id or str(uuid.uuid4())
         try:
             with self.write() as db:
                 db.execute("INSERT INTO usernames(username_lower, user_id) VALUES (?, ?)", (username.lower(), user_id))
