@@ -11,6 +11,8 @@ import redis
 from chesschat.adapters.embedded_redis import EmbeddedRedis
 from tests.support import Client, FakeClock, ServerThread, free_port, settings_for, signup
 
+pytest_plugins = ["tests.cognito_pool"]  # the moto user pool fixtures
+
 # Processes the tests start (servers, workers, the CLI) run this checkout's code too.
 SRC = Path(__file__).resolve().parents[1] / "src"
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))

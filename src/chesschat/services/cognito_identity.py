@@ -19,6 +19,7 @@ import asyncio
 import base64
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -412,7 +413,8 @@ class CognitoIdentity:
         except (AuthFailed, CognitoUnavailable):
             log.warning("global_sign_out_failed")
         await self.auth.drop_user_sessions(user_id)
-        await self.auth.revoke_before(user_id, self._now_s(), REVOCATIONS_KEPT_S)
+        # Compared with the tokens' ``iat``, which the pool wrote by the wall clock.
+        await self.auth.revoke_before(user_id, time.time(), REVOCATIONS_KEPT_S)
         await self.presence.user_ended(user_id)
 
     # Passwords and MFA
