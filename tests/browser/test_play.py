@@ -257,7 +257,7 @@ async def test_a_move_the_server_could_not_make_goes_back_on_the_board(
     client.close()
     live_server.wiring.rooms.repository.forget(code)
     await click_move(white.page, "e2e4")
-    await expect(white.page.locator(".toast", has_text="Unexpected error")).to_be_visible()
+    await expect(white.page.locator(".toast", has_text="Something went wrong on our side")).to_be_visible()
     pieces = white.page.get_by_test_id("board").locator("[data-piece=wp]")
     await expect(pieces.and_(white.page.locator("[data-square=e2]"))).to_have_count(1)
     await expect(pieces.and_(white.page.locator("[data-square=e4]"))).to_have_count(0)

@@ -54,3 +54,10 @@ def test_error_catalogue_matches_the_published_messages_and_retryable_flags(publ
     entries = re.findall(r'^\s+([A-Z_]+): \["(.*)", (true|false)\],$', _block("ERRORS"), re.M)
     client = {code: (message, flag == "true") for code, message, flag in entries}
     assert client == {code: (e["message"], e["retryable"]) for code, e in published["errors"].items()}
+
+
+def test_every_published_error_code_has_plain_words_in_the_client(published: dict[str, Any]) -> None:
+    words = dict(re.findall(r'^\s+([A-Z_]+): "(.+)",$', _block("MESSAGES"), re.M))
+    missing = sorted(set(published["errors"]) - set(words))
+    assert not missing, f"error codes without words in protocol.js MESSAGES: {missing}"
+    assert set(words) == set(published["errors"])

@@ -212,14 +212,14 @@ test("room_left goes back to the lobby without redrawing the room", () => {
   assert.deepEqual(apply(initialState(), { type: "room_left" }), { state: initialState(), effects: [{ do: "navigate", path: "/" }], render: false })
 })
 
-test("a refusal while joining is fatal; after joining it is a toast", () => {
+test("a refusal while joining is fatal; after joining it is a toast, in the client's words", () => {
   const apply = room()
   const full = { type: "error", code: "ROOM_FULL", message: "This room already has two players." }
   const refused = apply(initialState(), full)
-  assert.equal(refused.state.fatal, "This room already has two players.")
+  assert.equal(refused.state.fatal, "That room already has two players.")
   assert.deepEqual(refused.effects, [])
   const joined = joinedWithGame(apply)
-  assert.deepEqual(apply(joined, full).effects, [{ do: "toast", text: "This room already has two players.", kind: "error" }])
+  assert.deepEqual(apply(joined, full).effects, [{ do: "toast", text: "That room already has two players.", kind: "error" }])
 })
 
 test("a refused move goes back on the board; a retryable error is only news", () => {
@@ -227,10 +227,10 @@ test("a refused move goes back on the board; a retryable error is only news", ()
   const s = joinedWithGame(apply)
   assert.deepEqual(apply(s, { type: "error", code: "NOT_YOUR_TURN", message: "Not your turn." }).effects, [
     { do: "revertBoard" },
-    { do: "toast", text: "Not your turn.", kind: "error" },
+    { do: "toast", text: "Wait for your turn.", kind: "error" },
   ])
   assert.deepEqual(apply(s, { type: "error", code: "RATE_LIMITED", message: "Slow down.", retryable: true }).effects, [
-    { do: "toast", text: "Slow down.", kind: "info" },
+    { do: "toast", text: "Slow down a little, then try again.", kind: "info" },
   ])
 })
 

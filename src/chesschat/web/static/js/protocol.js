@@ -101,6 +101,55 @@ export const ERRORS = Object.freeze({
   CODE_EXPIRED: ["That code has expired; ask for a new one.", false],
 })
 
+/**
+ * code → what a person is told, in plain words. Every code of the catalogue has one (a test
+ * checks it against the server's), and the server's own text is never shown instead.
+ */
+export const MESSAGES = Object.freeze({
+  BAD_JSON: "Something went wrong sending that. Please try again.",
+  INVALID_PAYLOAD: "That request wasn't understood. Reload the page and try again.",
+  UNKNOWN_EVENT: "This page is out of date. Reload it and try again.",
+  UNAUTHORIZED: "Please sign in again.",
+  INVALID_ROOM_CODE: "A room code is 8 letters and digits, like ABCD2345.",
+  ROOM_NOT_FOUND: "There's no room with that code. Check it with your friend.",
+  ROOM_FULL: "That room already has two players.",
+  ROOM_TERMINATED: "That room has closed. Open a new one from the lobby.",
+  ROOM_UPDATE_CONFLICT: "That clashed with another change. Please try again.",
+  WAITING_FOR_PLAYER: "Your friend hasn't joined yet.",
+  GAME_ALREADY_ACTIVE: "A game is already being played in this room.",
+  NO_ACTIVE_GAME: "There's no game being played right now.",
+  GAME_PAUSED: "The game is paused until your friend reconnects.",
+  NOT_YOUR_TURN: "Wait for your turn.",
+  ILLEGAL_MOVE: "That move isn't legal here.",
+  DRAW_ALREADY_PENDING: "A draw offer is already waiting for an answer.",
+  DRAW_NOT_PENDING: "That draw offer is no longer open.",
+  TAKEBACK_NOT_ALLOWED: "Takebacks are off in this game.",
+  TAKEBACK_LIMIT_REACHED: "You have used all your takebacks.",
+  TAKEBACK_WINDOW_CLOSED: "Too late to take back: your opponent has already replied.",
+  TAKEBACK_ALREADY_PENDING: "A takeback request is already waiting for an answer.",
+  TAKEBACK_NOT_PENDING: "That takeback request is no longer open.",
+  REMATCH_NOT_AVAILABLE: "A rematch can be offered once this game has ended.",
+  REMATCH_ALREADY_PENDING: "You have already offered a rematch.",
+  REMATCH_NOT_PENDING: "That rematch offer is no longer open.",
+  ABORT_NOT_ALLOWED: "A game can only be aborted before both sides have moved.",
+  RECONNECT_WINDOW_EXPIRED: "You were away too long to rejoin that game.",
+  NOT_IN_ROOM: "You're not a player in this room.",
+  RATE_LIMITED: "Slow down a little, then try again.",
+  FRAME_TOO_LARGE: "That was too much to send at once.",
+  TOO_MANY_CONNECTIONS: "ChessChat is open in too many tabs. Close one and try again.",
+  ROOM_LIMIT_REACHED: "You have too many rooms open. Leave one first.",
+  INTERNAL_ERROR: "Something went wrong on our side. Please try again.",
+  NOT_FOUND: "That isn't there any more.",
+  CONFLICT: "That already exists.",
+  INVALID_CREDENTIALS: "Wrong username or password.",
+  TOO_MANY_ATTEMPTS: "Too many tries. Wait a minute, then try again.",
+  FORBIDDEN_ORIGIN: "Please open ChessChat from its own site.",
+  NOT_READY: "ChessChat is having trouble right now. Please try again shortly.",
+  NOT_CONFIRMED: "Confirm your email first: type the code we sent you.",
+  INVALID_CODE: "That code isn't right.",
+  CODE_EXPIRED: "That code has expired. Ask for a new one.",
+})
+
 /** Ending reasons (game_ended.result) in words. */
 export const REASONS = Object.freeze({
   checkmate: "by checkmate",
@@ -120,12 +169,9 @@ export const REASONS = Object.freeze({
   aborted: "— game aborted",
 })
 
-/** A readable sentence for an error frame or HTTP error body. */
+/** What to tell a person about an error frame or HTTP error body: its code's plain words. */
 export function errorText(error) {
-  if (!error) return "Something went wrong."
-  if (error.message) return error.message
-  const known = ERRORS[error.code]
-  return known ? known[0] : "Something went wrong."
+  return MESSAGES[error?.code] || "Something went wrong. Please try again."
 }
 
 export function isRetryable(error) {
