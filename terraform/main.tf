@@ -53,9 +53,20 @@ locals {
     },
     # Only when the TURN server exists (module.coturn has zero or one instance).
     { for arn in module.coturn[*].secret_arn : "CHESSCHAT_TURN_SECRET_ARN" => arn },
+    var.identity_provider == "cognito" ? {
+      CHESSCHAT_COGNITO_USER_POOL_ID = module.cognito.user_pool_id
+      CHESSCHAT_COGNITO_CLIENT_ID    = module.cognito.client_id
+      CHESSCHAT_COGNITO_REGION       = var.region
+      CHESSCHAT_COGNITO_DOMAIN       = var.google_oauth_secret_name != null ? module.cognito.hosted_ui_url : ""
+      CHESSCHAT_SESSION_KEY_ARN      = module.cognito.session_key_secret_arn
+    } : {},
   )
 
-  app_secret_arns = concat([module.elasticache.auth_token_secret_arn], module.coturn[*].secret_arn)
+  app_secret_arns = concat(
+    [module.elasticache.auth_token_secret_arn],
+    module.coturn[*].secret_arn,
+    var.identity_provider == "cognito" ? [module.cognito.session_key_secret_arn] : [],
+  )
 }
 
 module "monitoring" {
@@ -147,9 +158,10 @@ module "cognito" {
 
   name                     = local.name
   domain_prefix            = var.cognito_domain_prefix
-  callback_urls            = ["https://${var.domain_name}/", "https://${local.api_hostname}/"]
+  callback_urls            = ["https://${var.domain_name}/api/auth/callback"]
   logout_urls              = ["https://${var.domain_name}/"]
   google_oauth_secret_name = var.google_oauth_secret_name
+  kms_key_arn              = module.monitoring.kms_key_arn
   deletion_protection      = var.deletion_protection
   tags                     = local.tags
 }

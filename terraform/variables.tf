@@ -212,13 +212,13 @@ variable "redis_node_type" {
 }
 
 variable "identity_provider" {
-  description = "How people sign in: local (accounts, argon2id password hashes and sessions in the DynamoDB users, usernames and sessions tables). Only the modes this application version starts with are accepted, so a plan fails rather than a deployment that cannot start."
+  description = "How people sign in: local (accounts, argon2id password hashes and sessions in the DynamoDB users, usernames and sessions tables) or cognito (the user pool: emailed codes, MFA, Google; sessions in Redis). Only the modes this application version starts with are accepted, so a plan fails rather than a deployment that cannot start."
   type        = string
   default     = "local"
 
   validation {
-    condition     = contains(["local"], var.identity_provider)
-    error_message = "identity_provider must be \"local\": this application version refuses to start with cognito (the user pool is provisioned for when it does)."
+    condition     = contains(["local", "cognito"], var.identity_provider)
+    error_message = "identity_provider must be \"local\" or \"cognito\"."
   }
 }
 

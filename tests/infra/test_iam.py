@@ -3,6 +3,7 @@ justified; the deploy role trusts only this repository's main branch."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -64,6 +65,31 @@ def test_task_role_reaches_exactly_its_tables_and_indexes() -> None:
     call = hcl.root().module_calls["ecs"]
     assert call["dynamodb_table_arns"] == "${module.dynamodb.table_arns}"
     assert call["dynamodb_index_arns"] == "${module.dynamodb.index_arns}"
+
+
+# The user pool's client operations: authorized by the caller's password, code or token,
+# never by IAM.
+COGNITO_CLIENT_OPERATIONS = {
+    "sign_up",
+    "confirm_sign_up",
+    "resend_confirmation_code",
+    "initiate_auth",
+    "respond_to_auth_challenge",
+    "forgot_password",
+    "confirm_forgot_password",
+    "global_sign_out",
+    "associate_software_token",
+    "verify_software_token",
+    "set_user_mfa_preference",
+}
+
+
+def test_task_role_needs_no_cognito_permission_as_the_app_calls_only_client_operations() -> None:
+    source = (hcl.REPO / "src" / "chesschat" / "adapters" / "cognito.py").read_text(encoding="utf-8")
+    called = set(re.findall(r'self\._call\(\s*"(\w+)"', source))
+    assert called and called <= COGNITO_CLIENT_OPERATIONS
+    actions = [a for s in policy("ecs", "task") for a in s["actions"]]
+    assert not [a for a in actions if a.startswith("cognito")]
 
 
 def test_task_role_reads_only_the_apps_own_secrets() -> None:

@@ -161,6 +161,23 @@ def test_cognito_verifies_email_enforces_passwords_offers_mfa_and_google() -> No
     assert client["generate_secret"] is False and client["allowed_oauth_flows"] == ["code"]
 
 
+def test_cognito_app_client_fits_the_servers_sign_in_and_the_app_is_told_its_pool() -> None:
+    client = hcl.module("cognito").resource("aws_cognito_user_pool_client", "this")
+    # The server signs in with a password and refreshes; the original client keeps SRP.
+    assert {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"} == set(
+        client["explicit_auth_flows"]
+    )
+    # Google comes back to the server's callback, the path the app serves.
+    callbacks = hcl.root().module_calls["cognito"]["callback_urls"]
+    assert callbacks == ["https://${var.domain_name}/api/auth/callback"]
+    env = hcl.root().locals["app_environment"]
+    for setting in ("USER_POOL_ID", "CLIENT_ID", "REGION", "DOMAIN"):
+        assert f"CHESSCHAT_COGNITO_{setting}" in env
+    # The sealing key is read by ARN from Secrets Manager, and only in cognito mode.
+    assert "CHESSCHAT_SESSION_KEY_ARN = module.cognito.session_key_secret_arn" in env
+    assert "module.cognito.session_key_secret_arn" in hcl.root().locals["app_secret_arns"]
+
+
 def test_ecr_scans_on_push_and_keeps_the_last_10_images() -> None:
     compute = hcl.module("ecs_compute")
     repo = compute.resource("aws_ecr_repository", "this")

@@ -1,5 +1,9 @@
 # Users sign up with a verified email, a strong password and optional TOTP MFA, or with
-# Google. The app checks the pool's JWTs (JWKS, iss, token_use, client_id, exp).
+# Google. The app is the pool's client (backend-for-frontend): it signs people in with
+# USER_PASSWORD_AUTH over TLS, keeps the tokens server-side, and checks the pool's JWTs
+# (JWKS, iss, token_use, client_id, exp) when a client sends one as a bearer. Every call it
+# makes is one of the pool's public (client) operations, so the task role needs no
+# cognito-idp permission.
 
 data "aws_region" "current" {}
 
@@ -80,7 +84,10 @@ resource "aws_cognito_identity_provider" "google" {
   }
 }
 
-# A public client (the browser): no client secret, authorization code flow with PKCE.
+# A public client: no client secret; the server runs the authorization code flow with PKCE
+# for Google, and signs in with a password (USER_PASSWORD_AUTH: the password reaches only
+# the server, over TLS) or a refresh token. SRP stays for the original client, which signs
+# in with the pool itself.
 resource "aws_cognito_user_pool_client" "this" {
   name                                 = "${var.name}-web"
   user_pool_id                         = aws_cognito_user_pool.this.id
@@ -93,7 +100,7 @@ resource "aws_cognito_user_pool_client" "this" {
   supported_identity_providers         = local.identity_providers
   prevent_user_existence_errors        = "ENABLED"
   enable_token_revocation              = true
-  explicit_auth_flows                  = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  explicit_auth_flows                  = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
   access_token_validity                = 60
   id_token_validity                    = 60
   refresh_token_validity               = 30
@@ -105,4 +112,24 @@ resource "aws_cognito_user_pool_client" "this" {
   }
 
   depends_on = [aws_cognito_identity_provider.google]
+}
+
+# The key that seals sessions' refresh tokens at rest in Redis (CHESSCHAT_SESSION_KEY_ARN).
+resource "random_password" "session_key" {
+  length  = 64
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "session_key" {
+  # checkov:skip=CKV2_AWS_57:Rotating the sealing key ends every signed-in session; it is an operator procedure (docs/auth.md), not a Lambda.
+  name_prefix = "${var.name}/session-key-"
+  description = "Key sealing the refresh tokens of ${var.name}'s sessions"
+  kms_key_id  = var.kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_secretsmanager_secret_version" "session_key" {
+  secret_id     = aws_secretsmanager_secret.session_key.id
+  secret_string = random_password.session_key.result
 }

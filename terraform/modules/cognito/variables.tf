@@ -61,3 +61,8 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "kms_key_arn" {
+  description = "KMS key that encrypts the session sealing key's secret."
+  type        = string
+}
