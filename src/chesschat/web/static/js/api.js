@@ -1,17 +1,20 @@
-// The HTTP API. Same origin by default (HttpOnly session cookie); with a cross-origin
-// apiBase (a static deployment) the bearer token from sign-in is kept and sent instead.
-import { ERRORS } from "./protocol.js"
+// The HTTP API. The session is the HttpOnly cookie sign-in sets: the page never holds its
+// token. With an apiBase on another origin of the same site (a static deployment) the
+// cookie goes along too ("include"); the API must allow that origin (CORS with credentials).
+import { MESSAGES } from "./protocol.js"
 
 const config = globalThis.CHESSCHAT_CONFIG || {}
 const apiBase = (config.apiBase || "").replace(/\/$/, "")
-const TOKEN_KEY = "chesschat.token"
 
 function crossOrigin() {
   return Boolean(apiBase) && new URL(apiBase, location.href).origin !== location.origin
 }
 
-function token() {
-  return crossOrigin() ? localStorage.getItem(TOKEN_KEY) : null
+// A token an earlier version of the page kept goes.
+try {
+  localStorage.removeItem("chesschat.token")
+} catch {
+  /* storage is off: nothing was kept */
 }
 
 export class ApiError extends Error {
@@ -27,8 +30,6 @@ export class ApiError extends Error {
 async function request(method, path, body, { raw = false } = {}) {
   const headers = {}
   if (body !== undefined) headers["content-type"] = "application/json"
-  const bearer = token()
-  if (bearer) headers.authorization = `Bearer ${bearer}`
   let response
   try {
     response = await fetch(apiBase + path, {
@@ -54,32 +55,41 @@ async function request(method, path, body, { raw = false } = {}) {
   return response.status === 204 ? null : response.json()
 }
 
-function remember(session) {
-  if (crossOrigin() && session?.token) localStorage.setItem(TOKEN_KEY, session.token)
-  return session
+/** Only the account reaches the page: a session token in an answer (local mode) is dropped. */
+function withoutToken(answer) {
+  if (answer && typeof answer === "object") delete answer.token
+  return answer
 }
 
 export const api = {
-  signup: (username, password) => request("POST", "/api/auth/signup", { username, password }).then(remember),
-  login: (username, password) => request("POST", "/api/auth/login", { username, password }).then(remember),
-  async logout() {
-    try {
-      await request("POST", "/api/auth/logout")
-    } finally {
-      localStorage.removeItem(TOKEN_KEY)
-    }
-  },
+  /** {identity: "local"|"cognito", video, google}; local accounts when the API predates it. */
+  config: () => request("GET", "/api/config").catch(() => ({ identity: "local", video: "webrtc", google: false })),
+  /** Local: {user}, signed in. Cognito: {status: "confirmation_required", destination}. */
+  signup: (username, password, email) =>
+    request("POST", "/api/auth/signup", email === undefined ? { username, password } : { username, password, email }).then(
+      withoutToken,
+    ),
+  /** {user}, signed in; or {challenge: "SOFTWARE_TOKEN_MFA", session} for answerMfa. */
+  login: (username, password) => request("POST", "/api/auth/login", { username, password }).then(withoutToken),
+  logout: () => request("POST", "/api/auth/logout"),
   me: () => request("GET", "/api/me"),
+  confirm: (username, code) => request("POST", "/api/auth/confirm", { username, code }),
+  resend: (username) => request("POST", "/api/auth/resend", { username }),
+  answerMfa: (session, code) => request("POST", "/api/auth/mfa", { session, code }),
+  forgot: (username) => request("POST", "/api/auth/forgot", { username }),
+  reset: (username, code, password) => request("POST", "/api/auth/reset", { username, code, password }),
+  googleUrl: () => `${apiBase}/api/auth/google`,
+  /** {secret, otpauthUri, qrCode}: an authenticator to confirm with mfaVerify. */
+  mfaSetup: () => request("POST", "/api/auth/mfa/setup"),
+  mfaVerify: (code) => request("POST", "/api/auth/mfa/verify", { code }),
+  mfaDisable: () => request("POST", "/api/auth/mfa/disable"),
   reserveRoom: () => request("POST", "/api/rooms"),
   history: (cursor) => request("GET", `/api/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`),
   game: (id) => request("GET", `/api/games/${encodeURIComponent(id)}`),
   pgn: (id) => request("GET", `/api/games/${encodeURIComponent(id)}.pgn`, undefined, { raw: true }),
 
   rename: (username) => request("POST", "/api/profile", { username }),
-  deleteAccount: async () => {
-    await request("DELETE", "/api/me")
-    localStorage.removeItem(TOKEN_KEY)
-  },
+  deleteAccount: () => request("DELETE", "/api/me"),
 
   friends: () => request("GET", "/api/friends"),
   removeFriend: (userId) => request("DELETE", `/api/friends/${encodeURIComponent(userId)}`),
@@ -104,22 +114,18 @@ export const api = {
 
 /**
  * What to tell a person about a failed call: the sentence the page gives for this code
- * (`inWords`), else the catalogue's, never the server's own text.
+ * (`inWords`), else the client's plain words for it, never the server's own text.
  */
 export function plainError(error, inWords = {}) {
   const code = error?.code
   if (code && inWords[code]) return inWords[code]
   if (code === "NETWORK") return error.message
-  return ERRORS[code]?.[0] || "Something went wrong. Please try again."
+  return MESSAGES[code] || "Something went wrong. Please try again."
 }
 
-/** The socket's URL: configured, else next to the API. */
+/** The socket's URL: configured, else next to the API. The browser sends the cookie. */
 export function socketUrl() {
-  let url = config.wsUrl
-  if (!url) {
-    const base = apiBase ? new URL(apiBase, location.href) : new URL(location.href)
-    url = `${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}/ws`
-  }
-  const bearer = token()
-  return bearer ? `${url}?token=${encodeURIComponent(bearer)}` : url
+  if (config.wsUrl) return config.wsUrl
+  const base = apiBase ? new URL(apiBase, location.href) : new URL(location.href)
+  return `${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}/ws`
 }
