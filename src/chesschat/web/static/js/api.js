@@ -63,7 +63,11 @@ function withoutToken(answer) {
 
 export const api = {
   /** {identity: "local"|"cognito", video, google}; local accounts when the API predates it. */
-  config: () => request("GET", "/api/config").catch(() => ({ identity: "local", video: "webrtc", google: false })),
+  config: () =>
+    request("GET", "/api/config").catch((e) => {
+      if (e.status === 404) return { identity: "local", video: "webrtc", google: false }
+      throw e
+    }),
   /** Local: {user}, signed in. Cognito: {status: "confirmation_required", destination}. */
   signup: (username, password, email) =>
     request("POST", "/api/auth/signup", email === undefined ? { username, password } : { username, password, email }).then(

@@ -5,7 +5,7 @@ import { clear, h, toast } from "./dom.js"
 import { Socket } from "./socket.js"
 import { socketUrl } from "./api.js"
 import { Sounds } from "./sounds.js"
-import { authView } from "./views/auth.js"
+import { authView, usernameView } from "./views/auth.js"
 import { friendsView } from "./views/friends.js"
 import { gameView } from "./views/game.js"
 import { historyView } from "./views/history.js"
@@ -31,11 +31,16 @@ const app = {
   navigate(path) {
     location.hash = `#${path}`
   },
+  /** An account first made elsewhere (Google) has no username of its own yet. */
+  needsUsername: false,
   async refreshUser() {
     try {
-      app.user = (await api.me()).user
+      const me = await api.me()
+      app.user = me.user
+      app.needsUsername = Boolean(me.needs_username)
     } catch {
       app.user = null
+      app.needsUsername = false
     }
     return app.user
   },
@@ -140,8 +145,12 @@ async function route() {
   renderHeader()
   const main = document.getElementById("view")
   if (!app.user) {
-    if (path !== "/" && path !== "/login") sessionStorage.setItem("chesschat.next", `#${path}`)
+    if (path !== "/" && path !== "/login" && !path.startsWith("/signin")) sessionStorage.setItem("chesschat.next", `#${path}`)
     unmount = authView(main, app)
+    return
+  }
+  if (app.needsUsername) {
+    unmount = usernameView(main, app) || null
     return
   }
   for (const [pattern, view, title] of ROUTES) {
