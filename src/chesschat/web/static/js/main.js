@@ -85,20 +85,24 @@ app.socket.addEventListener("status", (e) => {
 const bell = createBell(app)
 let unmount = null
 
-function speaker(muted) {
+/** A 24 × 24 icon from one SVG path, hidden from screen readers (its button has words). */
+function icon(d) {
   const ns = "http://www.w3.org/2000/svg"
   const svg = document.createElementNS(ns, "svg")
   svg.setAttribute("viewBox", "0 0 24 24")
   svg.setAttribute("aria-hidden", "true")
   const path = document.createElementNS(ns, "path")
-  path.setAttribute(
-    "d",
+  path.setAttribute("d", d)
+  svg.append(path)
+  return svg
+}
+
+function speaker(muted) {
+  return icon(
     muted
       ? "M3 9v6h4l5 5V4L7 9H3zm13.6 3 2.7-2.7-1.4-1.4-2.7 2.7-2.7-2.7-1.4 1.4 2.7 2.7-2.7 2.7 1.4 1.4 2.7-2.7 2.7 2.7 1.4-1.4-2.7-2.7z"
       : "M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z",
   )
-  svg.append(path)
-  return svg
 }
 
 function renderHeader() {
@@ -134,7 +138,12 @@ function renderHeader() {
     link("/profile", "Profile"),
     bell.el,
     mute,
-    h("button", { class: "btn btn-ghost nav-signout", type: "button", onclick: () => app.signOut() }, "Sign out"),
+    h(
+      "button",
+      { class: "btn btn-ghost nav-signout", type: "button", title: "Sign out", onclick: () => app.signOut() },
+      icon("M10 3H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h5v-2H5V5h5V3zm6.6 4.4-1.4 1.4 2.2 2.2H9v2h8.4l-2.2 2.2 1.4 1.4L21.2 12l-4.6-4.6z"),
+      h("span", { class: "nav-signout-text" }, "Sign out"),
+    ),
   )
 }
 

@@ -1,22 +1,23 @@
 // Every finished game, newest first, paged by the server's cursor, with PGN downloads.
-import { api } from "../api.js"
+import { api, plainError } from "../api.js"
 import { clear, download, h, toast } from "../dom.js"
-import { colourOf, gameId, moveCount, opponentName, reasonText, unavailable, verdict, when } from "./common.js"
+import { colourOf, distinctNames, gameId, gameName, moveCount, opponentName, reasonText, unavailable, verdict, when } from "./common.js"
 
 export async function downloadPgn(id) {
   try {
     download(`chesschat-${id}.pgn`, await api.pgn(id))
   } catch (e) {
-    toast(e.message, { kind: "error" })
+    toast(plainError(e, { NOT_FOUND: "That game is no longer in your history." }), { kind: "error" })
   }
 }
 
 export function historyView(main, app) {
   const me = app.user.user_id
-  const body = h("tbody")
+  const body = h("tbody", { role: "rowgroup" })
   const status = h("p", { class: "muted", role: "status" }, "Loading…")
   const more = h("button", { class: "btn", type: "button", hidden: true }, "Load more")
   let cursor = null
+  const named = distinctNames()
 
   async function load() {
     more.disabled = true
@@ -33,22 +34,28 @@ export function historyView(main, app) {
     }
   }
 
+  // The roles keep the table a table for screen readers where a phone's layout restacks it.
   function row(g) {
     const id = gameId(g)
     const v = verdict(g, me)
+    const name = named(gameName(g, me))
+    const cell = (attrs, ...content) => h("td", { role: "cell", ...attrs }, ...content)
     return h(
       "tr",
-      {},
-      h("td", {}, when(g.ended_at || g.started_at)),
-      h("td", {}, opponentName(g, me)),
-      h("td", {}, colourOf(g, me)),
-      h("td", {}, h("span", { class: `pill pill-${v.toLowerCase()}` }, v), " ", h("span", { class: "muted" }, reasonText(g.result))),
-      h("td", { class: "num" }, String(moveCount(g))),
-      h(
-        "td",
+      { role: "row" },
+      cell({ class: "when" }, when(g.ended_at || g.started_at)),
+      cell({ class: "opponent" }, opponentName(g, me)),
+      cell({ class: "colour" }, colourOf(g, me)),
+      cell({ class: "result" }, h("span", { class: `pill pill-${v.toLowerCase()}` }, v), " ", h("span", { class: "muted" }, reasonText(g.result))),
+      cell({ class: "num" }, String(moveCount(g)), h("span", { class: "moves-word" }, moveCount(g) === 1 ? " move" : " moves")),
+      cell(
         { class: "actions" },
-        h("a", { class: "btn btn-small", href: `#/games/${id}` }, "Replay"),
-        h("button", { class: "btn btn-small", type: "button", onclick: () => downloadPgn(id) }, "PGN"),
+        h("a", { class: "btn btn-small", href: `#/games/${id}`, "aria-label": name }, "Replay"),
+        h(
+          "button",
+          { class: "btn btn-small", type: "button", "aria-label": name.replace(/^Replay:/, "Download PGN:"), onclick: () => downloadPgn(id) },
+          "PGN",
+        ),
       ),
     )
   }
@@ -65,8 +72,17 @@ export function historyView(main, app) {
         { class: "table-scroll" },
         h(
           "table",
-          { class: "history" },
-          h("thead", {}, h("tr", {}, ["Date", "Opponent", "Colour", "Result", "Moves", ""].map((t) => h("th", { scope: "col" }, t)))),
+          { class: "history", role: "table" },
+          h(
+            "thead",
+            { role: "rowgroup" },
+            h(
+              "tr",
+              { role: "row" },
+              ["Date", "Opponent", "Colour", "Result", "Moves"].map((t) => h("th", { scope: "col", role: "columnheader" }, t)),
+              h("th", { scope: "col", role: "columnheader" }, h("span", { class: "sr-only" }, "Actions")),
+            ),
+          ),
           body,
         ),
       ),

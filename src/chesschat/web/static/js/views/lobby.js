@@ -2,24 +2,28 @@
 // glance at recent games.
 import { api, plainError } from "../api.js"
 import { clear, h } from "../dom.js"
+import { MESSAGES } from "../protocol.js"
 import { settingsInWords } from "./challenge-dialog.js"
-import { gameId, moveCount, opponentName, unavailable, verdict } from "./common.js"
+import { distinctNames, gameId, gameName, moveCount, opponentName, roomCodeFrom, unavailable, verdict } from "./common.js"
 import { acceptChallenge, dropChallenge, social } from "./notifications.js"
 
 export function lobbyView(main, app) {
   const error = h("p", { class: "form-error", role: "alert" })
+  const joinError = h("p", { class: "form-error", role: "alert", id: "join-error", "data-testid": "join-error" })
   const code = h("input", {
     id: "join-code",
     name: "code",
     required: true,
-    maxlength: 8,
-    minlength: 8,
-    pattern: "[A-Za-z0-9]{8}",
     autocomplete: "off",
     autocapitalize: "characters",
     spellcheck: "false",
-    placeholder: "ABCD2345",
-    title: "The 8-character room code",
+    placeholder: "ABCD2345 or the room's link",
+    "aria-describedby": "join-error",
+  })
+  // A pasted link shows as the code it names.
+  code.addEventListener("input", () => {
+    joinError.textContent = ""
+    if (code.value.includes("/")) code.value = roomCodeFrom(code.value) || code.value
   })
   const create = h("button", { class: "btn btn-primary btn-wide", type: "button", "data-testid": "create-room" }, "Create a room")
   create.addEventListener("click", async () => {
@@ -35,7 +39,9 @@ export function lobbyView(main, app) {
   })
   const join = (event) => {
     event.preventDefault()
-    app.navigate(`/room/${code.value.trim().toUpperCase()}`)
+    const room = roomCodeFrom(code.value)
+    if (room) app.navigate(`/room/${room}`)
+    else joinError.textContent = MESSAGES.INVALID_ROOM_CODE
   }
   const recent = h("div", { class: "recent" }, h("p", { class: "muted" }, "Loading your games…"))
   const challenges = h("div", { "data-testid": "challenges" }, h("p", { class: "muted" }, "Loading challenges…"))
@@ -60,6 +66,7 @@ export function lobbyView(main, app) {
           code,
           h("button", { class: "btn", type: "submit", "data-testid": "join-room" }, "Join"),
         ),
+        joinError,
       ),
       h(
         "div",
@@ -93,6 +100,7 @@ export function lobbyView(main, app) {
     .history()
     .then(({ games }) => {
       if (!games?.length) return clear(recent, h("p", { class: "muted" }, "No games yet — your first one is a link away."))
+      const named = distinctNames()
       clear(
         recent,
         h(
@@ -102,7 +110,11 @@ export function lobbyView(main, app) {
             h(
               "li",
               {},
-              h("a", { href: `#/games/${gameId(g)}` }, `${verdict(g, u.user_id)} vs ${opponentName(g, u.user_id)}`),
+              h(
+                "a",
+                { href: `#/games/${gameId(g)}`, "aria-label": named(gameName(g, u.user_id)) },
+                `${verdict(g, u.user_id)} vs ${opponentName(g, u.user_id)}`,
+              ),
               h("span", { class: "muted" }, ` · ${moveCount(g)} ${moveCount(g) === 1 ? "move" : "moves"}`),
             ),
           ),
