@@ -47,7 +47,7 @@ export function historyView(main, app) {
       cell({ class: "opponent" }, opponentName(g, me)),
       cell({ class: "colour" }, colourOf(g, me)),
       cell({ class: "result" }, h("span", { class: `pill pill-${v.toLowerCase()}` }, v), " ", h("span", { class: "muted" }, reasonText(g.result))),
-      cell({ class: "num" }, String(moveCount(g)), h("span", { class: "moves-word" }, moveCount(g) === 1 ? " move" : " moves")),
+      cell({ class: "num", "data-unit": moveCount(g) === 1 ? " move" : " moves" }, String(moveCount(g))),
       cell(
         { class: "actions" },
         h("a", { class: "btn btn-small", href: `#/games/${id}`, "aria-label": name }, "Replay"),
