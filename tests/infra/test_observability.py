@@ -35,6 +35,8 @@ APP_METRICS = [
     "GamePersistRetried",
     "GamePersistFailed",
     "AppErrors",
+    "VideoSessionsStarted",
+    "VideoFailures",
 ]
 
 
@@ -125,7 +127,7 @@ def test_budget_alerts_at_80_90_100_percent_of_100_dollars() -> None:
     assert content["subscriber_sns_topic_arns"] == ["${aws_sns_topic.this.arn}"]
 
 
-def test_dashboard_shows_the_eight_app_metrics_in_the_env_namespace() -> None:
+def test_dashboard_shows_the_app_metrics_in_the_env_namespace() -> None:
     monitoring = hcl.module("monitoring")
     assert monitoring.variables["app_metric_names"]["default"] == APP_METRICS
     widgets = monitoring.locals["app_metric_widgets"]

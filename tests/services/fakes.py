@@ -7,7 +7,7 @@ both. Envelopes are handed straight to the hub, as one process's relay would.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,6 +179,9 @@ class NoVideo:
     def ready(self, room: Room, user_id: str) -> VideoReady:
         peer = room.opponent_of(user_id)
         return VideoReady(room.code, "webrtc", (), user_id != room.host_user_id, peer and peer.user_id)
+
+    async def prepare(self, room: Room, user_ids: Collection[str]) -> dict[str, Any] | None:
+        return None
 
     async def close(self, room: Room) -> None:
         pass

@@ -24,6 +24,8 @@ NAMES = (
     "GamePersistRetried",
     "GamePersistFailed",
     "AppErrors",
+    "VideoSessionsStarted",
+    "VideoFailures",
 )
 
 

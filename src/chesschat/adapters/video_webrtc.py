@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Collection
 from typing import Any
 
 from chesschat.domain.room import Room
@@ -52,6 +53,10 @@ class WebRTCVideo:
             polite=user_id != room.host_user_id,
             peer_user_id=None if peer is None else peer.user_id,
         )
+
+    async def prepare(self, room: Room, user_ids: Collection[str]) -> dict[str, Any] | None:
+        """Nothing to set up: the browsers connect to each other."""
+        return None
 
     async def close(self, room: Room) -> None:
         """Nothing to release: the browsers close their peer connection."""

@@ -54,6 +54,13 @@ class VideoReady:
 
 
 @dataclass(frozen=True, slots=True)
+class VideoUnavailable:
+    """Video cannot start in this room; the game goes on."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class GameStarted:
     pass
 
@@ -116,6 +123,7 @@ Event = (
     | DrawDeclined
     | ReconnectState
     | VideoReady
+    | VideoUnavailable
     | GameStarted
     | MoveMade
     | TakebackApplied

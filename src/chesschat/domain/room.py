@@ -38,6 +38,7 @@ from chesschat.domain.events import (
     TakebackDeclined,
     TakebackRequested,
     VideoReady,
+    VideoUnavailable,
 )
 from chesschat.domain.finished import FinishedGame
 from chesschat.domain.pgn import write_pgn
@@ -211,6 +212,21 @@ def join(room: Room, player: Player, connection_id: str, now_ms: int, ttl_ms: in
     if room.status == "active":
         events.append(VideoReady(None if deadline is not None else player.user_id))
     return Transition(room, tuple(events))
+
+
+def bind_video(room: Room, state: dict[str, Any]) -> Transition | None:
+    """Keep the video provider's state for the room (a meeting and its attendees); every
+    seated player is then told how to start video. ``None`` once the room is closing."""
+    if room.status in CLOSED:
+        return None
+    return Transition(replace(room, video=state), (VideoReady(None),))
+
+
+def video_failed(room: Room, reason: str) -> Transition | None:
+    """Video cannot start: both players are told why, and play on."""
+    if room.status in CLOSED:
+        return None
+    return Transition(room, (VideoUnavailable(reason),))
 
 
 def drop(room: Room, user_id: str, connection_id: str, now_ms: int, grace_ms: int) -> Transition | None:

@@ -130,6 +130,7 @@ def room_to_dict(room: Room) -> dict[str, Any]:
         "reconnect_version": room.reconnect_version,
         "closed_reason": room.closed_reason,
         "chime_meeting_id": (room.video or {}).get("meeting_id"),
+        "chime_meeting_data": (room.video or {}).get("meeting"),
         "video": room.video,
         "rematch_offer_by": room.rematch_offer_by,
     }

@@ -390,7 +390,9 @@ class GameEnded:
 
 @dataclass(frozen=True, slots=True)
 class VideoReady:
-    """What one player needs to start video with the other (browser-to-browser WebRTC)."""
+    """What one player needs to start video with the other: ICE servers for a
+    browser-to-browser call (``webrtc``), or the Chime meeting and the player's attendee
+    (``chime``, as the original sends them)."""
 
     TYPE: ClassVar[str] = "video_ready"
     room_code: str
@@ -398,9 +400,11 @@ class VideoReady:
     ice_servers: tuple[Wire, ...]
     polite: bool
     peer_user_id: str | None
+    meeting_data: Wire | None = None
+    attendee_data: Wire | None = None
 
     def wire(self) -> Wire:
-        return {
+        wire: Wire = {
             "type": self.TYPE,
             "roomCode": self.room_code,
             "provider": self.provider,
@@ -408,6 +412,10 @@ class VideoReady:
             "polite": self.polite,
             "peerUserId": self.peer_user_id,
         }
+        if self.meeting_data is not None:
+            wire["meetingData"] = self.meeting_data
+            wire["attendeeData"] = self.attendee_data
+        return wire
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,7 +563,7 @@ def render(
     events: Iterable[ev.Event],
     room: Room,
     now_ms: int,
-    video: Callable[[Room, str], VideoReady],
+    video: Callable[[Room, str], VideoReady | None],
 ) -> list[Addressed]:
     """Turn a transition's events into addressed frames, in order."""
     out: list[Addressed] = []
@@ -581,7 +589,10 @@ def render(
                 out.append((None, ReconnectState(code, status, user_id, grace_ends_at_ms, room.reconnect_version)))
             case ev.VideoReady(to):
                 targets = [to] if to is not None else [p.user_id for p in room.participants]
-                out.extend((uid, video(room, uid)) for uid in targets)
+                ready = ((uid, video(room, uid)) for uid in targets)
+                out.extend((uid, frame) for uid, frame in ready if frame is not None)
+            case ev.VideoUnavailable(reason):
+                out.append((None, VideoUnavailable(code, reason)))
             case ev.GameStarted():
                 assert room.active_game is not None
                 out.append((None, GameStarted(code, room.active_game, now_ms)))

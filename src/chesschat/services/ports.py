@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from chesschat.domain.finished import FinishedGame
 from chesschat.domain.room import AgreedGame, Room
@@ -36,10 +36,25 @@ class SystemClock:
         return time.time_ns() // 1_000_000
 
 
+class VideoFailed(Exception):
+    """The provider cannot give the room video; ``reason`` says why, in words for players."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Video(Protocol):
     """A video provider: what each player needs to start video, and room cleanup."""
 
-    def ready(self, room: Room, user_id: str) -> VideoReady: ...
+    def ready(self, room: Room, user_id: str) -> VideoReady | None:
+        """The player's ``video_ready``, or ``None`` while the room's provider state
+        (see :meth:`prepare`) is not there yet."""
+
+    async def prepare(self, room: Room, user_ids: Collection[str]) -> dict[str, Any] | None:
+        """Provider state to keep with the room before ``user_ids`` can start video (a
+        meeting, their attendees), or ``None`` when the room's is enough. Runs after the
+        room's write, never inside it. :raises VideoFailed:"""
 
     async def close(self, room: Room) -> None: ...
 

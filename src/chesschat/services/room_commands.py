@@ -3,6 +3,7 @@ passes. Each applies a pure rule through the repository's optimistic write."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import secrets
 import uuid
@@ -16,13 +17,13 @@ import structlog
 from chesschat.domain import errors
 from chesschat.domain import game as g
 from chesschat.domain import room as rules
-from chesschat.domain.events import DrawOfferState, Event, GameStarted, RoomClosed, RoomSnapshot
+from chesschat.domain.events import DrawOfferState, Event, GameStarted, RoomClosed, RoomSnapshot, VideoReady
 from chesschat.domain.room import Player, Room, Transition
 from chesschat.protocol import inbound
 from chesschat.protocol.outbound import RoomClosed as RoomClosedFrame
 from chesschat.protocol.outbound import SignalRelayed, render
 from chesschat.services.hub import Envelope, Hub, Outlet
-from chesschat.services.ports import Clock, LiveStore, Metrics, Video
+from chesschat.services.ports import Clock, LiveStore, Metrics, Video, VideoFailed
 from chesschat.services.presence import Presence
 from chesschat.services.room_repository import Change, RoomRepository, UpdateConflict
 from chesschat.settings import Settings
@@ -60,6 +61,7 @@ class RoomCommands:
         self.grace_ms = int(settings.reconnect_grace_seconds * 1000)
         self.first_move_ms = round(settings.first_move_timeout_seconds * 1000)
         hub.on_version = repository.saw
+        self._video_tasks: set[asyncio.Task[None]] = set()
 
     async def _update(self, code: str, change: Change, *, fresh: bool = False) -> Transition | None:
         t = await self.repository.update(code, change, fresh=fresh)
@@ -68,13 +70,51 @@ class RoomCommands:
         return t
 
     async def _after(self, t: Transition) -> None:
+        video_for: set[str] = set()
         for event in t.events:
             if isinstance(event, GameStarted):
                 self.metrics.incr("GamesStarted")
+            elif isinstance(event, VideoReady):
+                video_for.update([event.to] if event.to else (p.user_id for p in t.room.participants))
+        if video_for and len(t.room.participants) == 2:
+            task = asyncio.get_running_loop().create_task(self._prepare_video(t.room, video_for))
+            self._video_tasks.add(task)
+            task.add_done_callback(self._video_tasks.discard)
         if t.finished:
             self.metrics.incr("GamesEnded", len(t.finished))
         if t.room.status == "teardown":
             await self.finish_teardown(t.room.code)
+
+    async def _prepare_video(self, room: Room, user_ids: set[str]) -> None:
+        """Give the provider what it needs (a Chime meeting and attendees) after the write
+        that seated the players, never inside it; the players hear ``video_ready`` once the
+        room keeps it, or ``video_unavailable`` and play on."""
+        code = room.code
+        try:
+            state = await self.video.prepare(room, user_ids)
+        except VideoFailed as failed:
+            log.warning("video_unavailable", roomCode=code, reason=failed.reason)
+            self.metrics.incr("VideoFailures")
+            reason = failed.reason
+
+            def change(r: Room, now: int) -> Transition | None:
+                return rules.video_failed(r, reason)
+        except Exception:
+            log.exception("video_prepare_failed", roomCode=code)
+            return
+        else:
+            if state is None:
+                return
+            self.metrics.incr("VideoSessionsStarted")
+            kept = state
+
+            def change(r: Room, now: int) -> Transition | None:
+                return rules.bind_video(r, kept)
+
+        try:
+            await self.repository.update(code, change)
+        except errors.DomainError as refused:
+            log.info("video_bind_skipped", roomCode=code, code=refused.code)
 
     async def _open(self, code: str, player: Player, outlet: Outlet) -> Transition:
         t = rules.open_room(code, player, outlet.connection_id, self.clock.now_ms(), self.ttl_ms)

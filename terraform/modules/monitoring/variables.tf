@@ -70,6 +70,8 @@ variable "app_metric_names" {
     "GamePersistRetried",
     "GamePersistFailed",
     "AppErrors",
+    "VideoSessionsStarted",
+    "VideoFailures",
   ]
 }
 
