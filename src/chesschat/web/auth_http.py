@@ -6,6 +6,7 @@ none of these steps exist, and their paths are not served."""
 from __future__ import annotations
 
 import base64
+import io
 from typing import Literal
 from urllib.parse import quote
 
@@ -89,8 +90,10 @@ def otpauth_uri(secret: str, account: str) -> str:
 
 
 def qr_data_uri(text: str) -> str:
-    svg = segno.make(text, error="m").svg_inline(scale=4, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """A standalone SVG (with its namespace, which an ``<img>`` needs to draw it)."""
+    svg = io.BytesIO()
+    segno.make(text, error="m").save(svg, kind="svg", scale=4, border=2, xmldecl=False, light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
 
 
 def install(app: FastAPI) -> None:

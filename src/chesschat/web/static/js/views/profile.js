@@ -1,7 +1,8 @@
-// The player's own page: record and account facts, a new username, and deleting the account.
+// The player's own page: record and account facts, a new username, two-factor sign-in
+// (with a Cognito pool), and deleting the account.
 import { api, plainError } from "../api.js"
 import { clear, confirmDialog, h, toast } from "../dom.js"
-import { rememberUsername } from "./auth.js"
+import { rememberUsername, siteConfig } from "./auth.js"
 import { when } from "./common.js"
 
 const RENAME_ERRORS = {
@@ -10,7 +11,10 @@ const RENAME_ERRORS = {
 }
 
 export function profileView(main, app) {
+  let twoFactor = null
+  let shown = app.user
   const render = (u) => {
+    shown = u
     const total = u.total_games || u.wins + u.losses + u.draws || 0
     const score = total ? Math.round(((u.wins + u.draws / 2) / total) * 100) : 0
     clear(
@@ -48,6 +52,7 @@ export function profileView(main, app) {
           render(user)
           toast(`You are now ${user.username}.`)
         }),
+        twoFactor,
         h(
           "section",
           { class: "danger-zone" },
@@ -60,6 +65,109 @@ export function profileView(main, app) {
   }
   render(app.user)
   app.refreshUser().then((u) => u && render(u))
+  siteConfig().then(
+    (c) => {
+      if (c.identity !== "cognito" || !main.isConnected) return
+      twoFactor = twoFactorSection()
+      render(shown)
+    },
+    () => {},
+  )
+}
+
+/**
+ * Turning on: a new authenticator secret, as a QR code and as text, confirmed by the app's
+ * first code; from then on signing in with a password asks for a code.
+ */
+function twoFactorSection() {
+  const error = h("p", { class: "form-error", role: "alert", "data-testid": "mfa-error" })
+  const status = h("p", { class: "muted", role: "status", "data-testid": "mfa-status" })
+  const body = h("div", {})
+  const section = h(
+    "section",
+    { class: "two-factor", "data-testid": "two-factor" },
+    h("h2", {}, "Two-factor sign-in"),
+    h("p", { class: "muted" }, "Signing in with your password also asks for a code from an authenticator app on your phone."),
+    status,
+    body,
+    error,
+  )
+
+  const button = (label, onclick, attrs = {}) => h("button", { class: "btn", type: "button", onclick, ...attrs }, label)
+
+  async function busy(el, work) {
+    error.textContent = ""
+    el.disabled = true
+    try {
+      await work()
+    } catch (e) {
+      error.textContent = plainError(e, { UNAUTHORIZED: "Please sign in again, then try once more." })
+    } finally {
+      el.disabled = false
+    }
+  }
+
+  function idle() {
+    const on = button("Turn on", () => busy(on, setup), { "data-testid": "mfa-on" })
+    const off = button("Turn off", () => busy(off, disable), { class: "btn btn-ghost", "data-testid": "mfa-off" })
+    clear(body, h("div", { class: "row" }, on, off))
+  }
+
+  async function setup() {
+    const { secret, qrCode } = await api.mfaSetup()
+    const code = h("input", {
+      id: "mfa-code",
+      name: "code",
+      required: true,
+      maxlength: 16,
+      inputmode: "numeric",
+      autocomplete: "one-time-code",
+      autocapitalize: "none",
+      spellcheck: "false",
+    })
+    const confirm = h("button", { class: "btn btn-primary", type: "submit", "data-testid": "mfa-verify" }, "Turn on")
+    const form = h(
+      "form",
+      {
+        onsubmit: (event) => {
+          event.preventDefault()
+          busy(confirm, async () => {
+            await api.mfaVerify(code.value.trim())
+            status.textContent = "Two-factor sign-in is on."
+            toast("Two-factor sign-in is on.")
+            idle()
+          })
+        },
+      },
+      h("p", {}, "Scan this with your authenticator app (Google Authenticator, 1Password, Authy…):"),
+      h("img", {
+        src: qrCode,
+        alt: "QR code of your two-factor secret",
+        width: 200,
+        height: 200,
+        "data-testid": "mfa-qr",
+      }),
+      h("p", {}, "Or type this key into it: ", h("code", { "data-testid": "mfa-secret" }, secret)),
+      h("label", { for: "mfa-code" }, "The code the app shows now"),
+      h("div", { class: "row nowrap" }, code, confirm, button("Cancel", idle)),
+    )
+    clear(body, form)
+    code.focus()
+  }
+
+  async function disable() {
+    const sure = await confirmDialog("Turn off two-factor sign-in? Signing in will ask only for your password.", {
+      confirm: "Turn off",
+      danger: true,
+    })
+    if (!sure) return
+    await api.mfaDisable()
+    status.textContent = "Two-factor sign-in is off."
+    toast("Two-factor sign-in is off.")
+  }
+
+  idle()
+  return section
 }
 
 function renameForm(u, renamed) {
