@@ -1,6 +1,7 @@
-"""The web client deployed as static files on its own site (as on S3/CloudFront), talking to
-the API on another site through the generated `config.js`: no cookie crosses the sites, so
-the client signs its requests and its socket with the bearer token."""
+"""The web client deployed as static files on its own origin (as on S3/CloudFront at the
+apex, with the API at `api.`), talking to the API on another origin of the same site through
+the generated `config.js`: the HttpOnly session cookie goes along with its requests and its
+socket, and the page itself never holds a token."""
 
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ def static_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    # "localhost" here and "127.0.0.1" for the API: two different sites, as a CDN domain and
-    # the API's domain would be.
-    yield f"http://localhost:{httpd.server_address[1]}", root
+    # Another port of the API's host: another origin of the same site, as the apex and `api.`
+    # of one domain are.
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", root
     httpd.shutdown()
     httpd.server_close()
 
@@ -70,16 +71,20 @@ async def static_players(
         yield made
 
 
-async def test_a_static_deployment_plays_against_an_api_on_another_site(static_players: list[Player]) -> None:
+async def test_a_static_deployment_plays_against_an_api_on_another_origin(
+    static_players: list[Player], api_server: ServerThread
+) -> None:
     alice, bob = static_players
     await open_room(alice, bob)
     white, black = await start_game(alice, bob)
     board = chess.Board()
     await play(white, black, board, "e2e4", by="click")
     await play(black, white, board, "e7e5", by="drag")
-    # Signed in by the bearer token the client kept (the API's cookie is for another site).
+    # Signed in by the API's HttpOnly cookie: the page kept no token.
     for player in (alice, bob):
-        assert await player.page.evaluate("localStorage.getItem('chesschat.token')")
+        cookies = await player.context.cookies(f"http://127.0.0.1:{api_server.settings.port}")
+        assert [c["httpOnly"] for c in cookies if c["name"] == api_server.settings.cookie_name] == [True]
+        assert "token" not in await player.page.evaluate("JSON.stringify(Object.entries(localStorage))")
     # A reload keeps the session and rejoins the game where it stands.
     await white.page.reload()
     await expect(white.page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())
