@@ -223,13 +223,13 @@ variable "identity_provider" {
 }
 
 variable "video_provider" {
-  description = "Video path: webrtc (browser-to-browser; turn on coturn_enabled for players behind strict NATs). Only the modes this application version starts with are accepted."
+  description = "Video path: webrtc (browser-to-browser; turn on coturn_enabled for players behind strict NATs) or chime (Amazon Chime SDK meetings, billed per attendee-minute). Only the modes this application version starts with are accepted."
   type        = string
   default     = "webrtc"
 
   validation {
-    condition     = contains(["webrtc"], var.video_provider)
-    error_message = "video_provider must be \"webrtc\": this application version refuses to start with chime."
+    condition     = contains(["webrtc", "chime"], var.video_provider)
+    error_message = "video_provider must be \"webrtc\" or \"chime\"."
   }
 }
 

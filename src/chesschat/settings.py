@@ -147,6 +147,9 @@ class Settings(BaseSettings):
 
     # Video
     video: Literal["webrtc", "chime"] = "webrtc"
+    chime_media_region: str | None = Field(
+        None, description="Where Chime hosts the meetings' media; default aws_region."
+    )
     stun_urls: list[str] = Field(default_factory=list)
     turn_urls: list[str] = Field(default_factory=list, description="turn:host:3478?transport=udp, ...")
     turn_secret: SecretStr | None = Field(None, description="coturn static-auth-secret (use-auth-secret).")

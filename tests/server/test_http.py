@@ -11,7 +11,6 @@ import orjson
 import pytest
 
 from chesschat.adapters.metrics import CloudWatchMetrics
-from chesschat.web.app import create_app
 from tests.server.rooms import open_room, start
 from tests.support import Client, ServerThread, play, settings_for, signup
 
@@ -115,13 +114,6 @@ def test_cloudwatch_metrics_are_embedded_metric_format_records() -> None:
     assert directive["Metrics"] == [{"Name": "GamesEnded", "Unit": "Count"}]
     assert record["GamesEnded"] == 2
     assert metrics.value("GamesEnded") == 2
-
-
-@pytest.mark.parametrize(("field", "value"), [("video", "chime")])
-def test_modes_this_version_lacks_are_refused_at_start(tmp_path: Path, field: str, value: str) -> None:
-    settings = settings_for("redis://127.0.0.1:1/0", tmp_path, **{field: value})
-    with pytest.raises(SystemExit, match=f"CHESSCHAT_{field.upper()}={value}"):
-        create_app(settings)
 
 
 def test_cognito_sign_in_without_its_pool_is_refused_at_start(tmp_path: Path) -> None:

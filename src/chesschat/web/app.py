@@ -21,12 +21,13 @@ from chesschat.adapters.records import open_social, open_store
 from chesschat.adapters.redis_auth import FernetSealer, RedisAuth, sealing_key
 from chesschat.adapters.redis_live import FinalizationQueue, RedisLive, connect
 from chesschat.adapters.redis_relay import RedisRelay
+from chesschat.adapters.video_chime import ChimeMeetings, ChimeVideo
 from chesschat.adapters.video_webrtc import WebRTCVideo
 from chesschat.services.accounts import Accounts
 from chesschat.services.cognito_identity import CognitoIdentity
 from chesschat.services.hub import Hub
 from chesschat.services.identity import Identity, LocalIdentity
-from chesschat.services.ports import Clock, LiveStore, SystemClock
+from chesschat.services.ports import Clock, LiveStore, SystemClock, Video
 from chesschat.services.presence import Presence
 from chesschat.services.records import Records, RecordStore
 from chesschat.services.room_commands import RoomCommands
@@ -60,11 +61,6 @@ class Wiring:
     finalizer: Finalizer | None
     social: Social
     accounts: Accounts
-
-
-UNAVAILABLE = {
-    ("video", "chime"): "Chime video is not part of this version; use CHESSCHAT_VIDEO=webrtc (with coturn).",
-}
 
 
 def _secret(value: SecretStr | None, arn: str | None, region: str) -> str | None:
@@ -104,15 +100,7 @@ def _cognito(
     )
 
 
-def refuse_unavailable(settings: Settings) -> None:
-    """Fail at start, clearly, rather than run with a mode that is not there."""
-    for (field_name, value), message in UNAVAILABLE.items():
-        if getattr(settings, field_name) == value:
-            raise SystemExit(f"CHESSCHAT_{field_name.upper()}={value}: {message}")
-
-
 def build(settings: Settings, clock: Clock | None = None) -> Wiring:
-    refuse_unavailable(settings)
     clock = clock or SystemClock()
     client = connect(settings)
     live = RedisLive(client, settings.room_ttl_seconds * 1000)
@@ -128,13 +116,15 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         settings.login_max_delay_seconds,
         settings.login_failures_kept_seconds,
     )
-    video = WebRTCVideo(
+    video: Video = WebRTCVideo(
         clock,
         settings.stun_urls,
         settings.turn_urls,
         _secret(settings.turn_secret, settings.turn_secret_arn, settings.aws_region),
         settings.turn_credential_ttl_seconds,
     )
+    if settings.video == "chime":
+        video = ChimeVideo(ChimeMeetings(settings.aws_region, settings.chime_media_region or settings.aws_region))
     repository = RoomRepository(live, video, clock, settings.room_update_attempts)
     presence = Presence(live, clock, settings.node_dead_after_seconds, settings.max_sockets_per_user)
     throttle = SignInThrottle(live, clock, policy)
