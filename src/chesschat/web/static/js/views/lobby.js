@@ -17,7 +17,7 @@ export function lobbyView(main, app) {
     autocomplete: "off",
     autocapitalize: "characters",
     spellcheck: "false",
-    placeholder: "ABCD2345 or the room's link",
+    placeholder: "Code or link",
     "aria-describedby": "join-error",
   })
   // A pasted link shows as the code it names.
