@@ -8,17 +8,20 @@ import { fileURLToPath } from "node:url"
 const here = dirname(fileURLToPath(import.meta.url))
 const out = join(here, "..", "src", "chesschat", "web", "static", "vendor")
 const board = join(here, "node_modules", "cm-chessboard")
+const chime = join(here, "node_modules", "amazon-chime-sdk-js")
+const common = { bundle: true, format: "esm", minify: true, target: "es2020", legalComments: "eof", logLevel: "warning" }
 
 rmSync(out, { recursive: true, force: true })
+await build({ ...common, entryPoints: [join(here, "entry.js")], outfile: join(out, "chessboard.js") })
+// The Chime SDK is CommonJS written for bundlers: it reads `global`, and its AWS SDK
+// dependencies have browser builds under "module"/"browser" that esbuild skips for a
+// require() unless the main fields are given. Loaded only when a room's video is Chime.
 await build({
-  entryPoints: [join(here, "entry.js")],
-  bundle: true,
-  format: "esm",
-  minify: true,
-  target: "es2020",
-  legalComments: "eof",
-  outfile: join(out, "chessboard.js"),
-  logLevel: "warning",
+  ...common,
+  entryPoints: [join(here, "chime-entry.js")],
+  outfile: join(out, "chime.js"),
+  define: { global: "globalThis" },
+  mainFields: ["browser", "module", "main"],
 })
 const assets = [
   "chessboard.css",
@@ -34,3 +37,4 @@ for (const asset of assets) {
   cpSync(join(board, "assets", asset), target)
 }
 cpSync(join(board, "LICENSE"), join(out, "cm-chessboard", "LICENSE"))
+for (const notice of ["LICENSE", "NOTICE"]) cpSync(join(chime, notice), join(out, "amazon-chime-sdk-js", notice))
