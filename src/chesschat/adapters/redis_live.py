@@ -10,6 +10,7 @@ and publishes the room's events. The terminal transition is the seed's WATCH/MUL
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import cast
 
 import orjson
@@ -135,13 +136,39 @@ def node_rooms_key(node_id: str) -> str:
     return f"node_rooms:{node_id}"
 
 
-def processing_key(worker_id: str) -> str:
-    """The jobs one finalization worker has taken and not yet acknowledged."""
-    return f"{FINALIZATION_PROCESSING}:{worker_id}"
+@dataclass(frozen=True, slots=True)
+class QueueKeys:
+    """The keys of one reliable queue: the queue, each worker's processing list and lease,
+    the registry of workers, and the dead letter."""
+
+    queue: str
+    processing: str
+    lease: str
+    workers: str
+    deadletter: str
+
+    def processing_of(self, worker_id: str) -> str:
+        """The jobs one worker has taken and not yet acknowledged."""
+        return f"{self.processing}:{worker_id}"
+
+    def lease_of(self, worker_id: str) -> str:
+        return f"{self.lease}:{worker_id}"
 
 
-def worker_lease_key(worker_id: str) -> str:
-    return f"game_finalization_lease:{worker_id}"
+FINALIZATION = QueueKeys(
+    FINALIZATION_QUEUE,
+    FINALIZATION_PROCESSING,
+    "game_finalization_lease",
+    FINALIZATION_WORKERS,
+    FINALIZATION_DEADLETTER,
+)
+ANALYSIS = QueueKeys(
+    "game_analysis_queue",
+    "game_analysis_processing",
+    "game_analysis_lease",
+    "game_analysis_workers",
+    "game_analysis_deadletter",
+)
 
 
 NODE_CHANNEL = "relay_nodes"
@@ -441,16 +468,17 @@ return 0
 """
 
 
-class FinalizationQueue:
-    """The reliable queue of finished games, for one worker (``worker_id``) and operators.
+class ReliableQueue:
+    """A reliable queue of jobs, for one worker (``worker_id``) and operators.
 
-    Rooms LPUSH jobs onto ``game_finalization_queue``; a worker BLMOVEs the oldest into its
-    own ``game_finalization_processing:{worker}`` list and removes it from there only once
-    it is recorded (or dead-lettered). While a worker lives it renews
-    ``game_finalization_lease:{worker}``; when the lease lapses, any reaper moves that
+    Producers LPUSH jobs onto the queue; a worker BLMOVEs the oldest into its own
+    processing list and removes it from there only once it is done (or dead-lettered).
+    While a worker lives it renews its lease; when the lease lapses, any reaper moves that
     worker's jobs back to the queue. Jobs are compared byte for byte, so one job is never
     acknowledged for another.
     """
+
+    keys = FINALIZATION
 
     def __init__(self, redis: Redis, worker_id: str = "") -> None:
         self.redis = redis
@@ -461,43 +489,40 @@ class FinalizationQueue:
     async def renew(self, lease_ms: int) -> None:
         """Say this worker is alive for ``lease_ms`` more (and be known to reapers)."""
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(worker_lease_key(self.worker_id), 1, px=lease_ms)
-            pipe.sadd(FINALIZATION_WORKERS, self.worker_id)
+            pipe.set(self.keys.lease_of(self.worker_id), 1, px=lease_ms)
+            pipe.sadd(self.keys.workers, self.worker_id)
             await pipe.execute()
 
     async def take(self, timeout_s: float) -> bytes | None:
         """The oldest queued job, now held by this worker; ``None`` after ``timeout_s``."""
         job = await self.redis.blmove(
-            FINALIZATION_QUEUE,
-            processing_key(self.worker_id),
+            self.keys.queue,
+            self.keys.processing_of(self.worker_id),
             timeout_s,  # type: ignore[arg-type]  # Redis takes fractional seconds; redis-py types int
             "RIGHT",
             "LEFT",
         )
         return _raw(job)
 
-    @staticmethod
-    def decode(job: bytes) -> FinishedGame:
-        return decode_job(job)
-
     async def ack(self, job: bytes) -> None:
-        await self.redis.lrem(processing_key(self.worker_id), 1, _str(job))
+        await self.redis.lrem(self.keys.processing_of(self.worker_id), 1, _str(job))
 
     async def dead_letter(self, job: bytes, entry: bytes) -> None:
         """Park a job that cannot be recorded, with ``entry`` saying why."""
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.lrem(processing_key(self.worker_id), 1, _str(job))
-            pipe.lpush(FINALIZATION_DEADLETTER, entry)
+            pipe.lrem(self.keys.processing_of(self.worker_id), 1, _str(job))
+            pipe.lpush(self.keys.deadletter, entry)
             await pipe.execute()
 
     async def _reap_worker(self, worker_id: str, force: bool) -> int:
-        keys = [worker_lease_key(worker_id), processing_key(worker_id), FINALIZATION_QUEUE, FINALIZATION_WORKERS]
+        k = self.keys
+        keys = [k.lease_of(worker_id), k.processing_of(worker_id), k.queue, k.workers]
         return int(await self._reap(keys=keys, args=[worker_id, "1" if force else "0"]))
 
     async def reap(self) -> int:
         """Return the jobs of every worker whose lease has lapsed; how many moved."""
         moved = 0
-        for member in await self.redis.smembers(FINALIZATION_WORKERS):
+        for member in await self.redis.smembers(self.keys.workers):
             moved += max(0, await self._reap_worker(_text(member), force=False))
         return moved
 
@@ -506,23 +531,43 @@ class FinalizationQueue:
         return await self._reap_worker(self.worker_id, force=True)
 
     async def queued(self) -> int:
-        return int(await self.redis.llen(FINALIZATION_QUEUE))
+        return int(await self.redis.llen(self.keys.queue))
 
     async def in_flight(self) -> dict[str, list[bytes]]:
         """The jobs each registered worker holds."""
         held = {}
-        for member in await self.redis.smembers(FINALIZATION_WORKERS):
+        for member in await self.redis.smembers(self.keys.workers):
             worker = _text(member)
-            held[worker] = [_bytes(j) for j in await self.redis.lrange(processing_key(worker), 0, -1)]
+            held[worker] = [_bytes(j) for j in await self.redis.lrange(self.keys.processing_of(worker), 0, -1)]
         return held
 
     async def dead_letters(self) -> list[bytes]:
         """Dead-letter entries, newest first."""
-        return [_bytes(e) for e in await self.redis.lrange(FINALIZATION_DEADLETTER, 0, -1)]
+        return [_bytes(e) for e in await self.redis.lrange(self.keys.deadletter, 0, -1)]
 
     async def requeue(self, entry: bytes, job: bytes) -> bool:
         """Move a dead letter's job to the front of the queue; ``False`` if the entry is gone."""
-        return bool(await self._requeue(keys=[FINALIZATION_DEADLETTER, FINALIZATION_QUEUE], args=[entry, job]))
+        return bool(await self._requeue(keys=[self.keys.deadletter, self.keys.queue], args=[entry, job]))
 
     async def drop(self, entry: bytes) -> bool:
-        return bool(await self.redis.lrem(FINALIZATION_DEADLETTER, 1, _str(entry)))
+        return bool(await self.redis.lrem(self.keys.deadletter, 1, _str(entry)))
+
+
+class FinalizationQueue(ReliableQueue):
+    """The queue of finished games to record (``game_finalization_*``)."""
+
+    keys = FINALIZATION
+
+    @staticmethod
+    def decode(job: bytes) -> FinishedGame:
+        return decode_job(job)
+
+
+class AnalysisQueue(ReliableQueue):
+    """The queue of games to review with the engine (``game_analysis_*``): a job is the
+    game id."""
+
+    keys = ANALYSIS
+
+    async def push(self, game_id: str) -> None:
+        await self.redis.lpush(self.keys.queue, game_id)
