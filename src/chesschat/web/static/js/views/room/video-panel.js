@@ -1,11 +1,12 @@
 // The room's video call: it signals through the room's socket, and the panel shows how the
 // call stands and toggles the mic and the camera.
 import { toast } from "../../dom.js"
-import { VideoCall } from "../../video.js"
+// WebRTC, or a Chime meeting when video_ready says so: video-chime.js picks.
+import { RoomCall } from "../../video-chime.js"
 
 /** Starts the call on the layout's video elements; `send(data)` carries a signal frame. */
 export function startVideo(el, send) {
-  const video = new VideoCall({ send, localVideo: el.local, remoteVideo: el.remote })
+  const video = new RoomCall({ send, localVideo: el.local, remoteVideo: el.remote })
   video.addEventListener("state", ({ detail }) => {
     el.videoNote.hidden = detail.state === "live"
     el.videoNote.dataset.state = detail.state
