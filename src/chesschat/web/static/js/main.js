@@ -54,6 +54,8 @@ const app = {
     else route()
   },
   async signOut() {
+    // First: signing out closes this account's sockets, which is no news to this page.
+    app.socket.stop()
     try {
       await api.logout()
     } catch {

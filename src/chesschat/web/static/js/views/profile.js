@@ -63,16 +63,20 @@ export function profileView(main, app) {
       ),
     )
   }
+  let gone = false
   render(app.user)
-  app.refreshUser().then((u) => u && render(u))
+  app.refreshUser().then((u) => u && !gone && render(u))
   siteConfig().then(
     (c) => {
-      if (c.identity !== "cognito" || !main.isConnected) return
+      if (c.identity !== "cognito" || gone) return
       twoFactor = twoFactorSection()
       render(shown)
     },
     () => {},
   )
+  return () => {
+    gone = true
+  }
 }
 
 /**
