@@ -59,7 +59,7 @@ export class VideoCall extends EventTarget {
   }
 
   /** video_ready: (re)build the peer connection unless the current one is healthy. */
-  ready({ iceServers = [], polite = false, peerUserId = null }) {
+  ready({ iceServers = [], polite = false, peerUserId = null, iceTransportPolicy = "all" }) {
     if (typeof RTCPeerConnection === "undefined") {
       this.setState("unavailable", "This browser cannot do video calls.")
       return
@@ -67,6 +67,7 @@ export class VideoCall extends EventTarget {
     const healthy = this.pc && ["connected", "completed"].includes(this.pc.iceConnectionState)
     if (healthy && this.peerUserId === peerUserId) return
     this.iceServers = iceServers
+    this.iceTransportPolicy = iceTransportPolicy
     this.polite = polite
     this.peerUserId = peerUserId
     this.connect()
@@ -77,7 +78,7 @@ export class VideoCall extends EventTarget {
 
   connect(remoteSid = null) {
     this.closePeer()
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers })
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy })
     this.pc = pc
     this.sid = sessionId()
     this.remoteSid = remoteSid
