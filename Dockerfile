@@ -32,6 +32,7 @@ ENV PATH=/opt/chesschat/bin:$PATH \
     CHESSCHAT_IDENTITY=local \
     CHESSCHAT_METRICS=cloudwatch \
     CHESSCHAT_COOKIE_SECURE=true \
+    CHESSCHAT_TURN=off \
     CHESSCHAT_LOG_JSON=true
 # The image's command must start with nothing but the runtime dependencies installed: a
 # module that imports a test-only package fails the build here instead of the ECS task.

@@ -154,7 +154,23 @@ class Settings(BaseSettings):
     turn_urls: list[str] = Field(default_factory=list, description="turn:host:3478?transport=udp, ...")
     turn_secret: SecretStr | None = Field(None, description="coturn static-auth-secret (use-auth-secret).")
     turn_secret_arn: str | None = None
-    turn_credential_ttl_seconds: int = 3600
+    turn_credential_ttl_seconds: int = Field(
+        3600, ge=1, description="Lifetime of a TURN credential; never longer than the room TTL."
+    )
+    turn: Literal["embedded", "off"] = Field(
+        "embedded",
+        description="embedded: serve starts coturn (turnserver) itself when no TURN URLs are set; off: no TURN.",
+    )
+    turn_port: int = Field(3478, gt=0, lt=65536, description="The embedded coturn's listening port (UDP and TCP).")
+    turn_relay_min_port: int = Field(49152, ge=1024, lt=65536, description="Lowest UDP port of relayed media.")
+    turn_relay_max_port: int = Field(65535, ge=1024, lt=65536, description="Highest UDP port of relayed media.")
+    turn_realm: str = Field("chesschat", min_length=1, description="coturn's realm.")
+    turn_allow_loopback_peers: bool = Field(
+        False, description="Let relays send to loopback addresses (tests on one machine only)."
+    )
+    turn_relay_only: bool = Field(
+        False, description="Browsers send all media through TURN: neither player learns the other's address."
+    )
 
     # Observability
     log_level: str = "info"
@@ -169,6 +185,12 @@ class Settings(BaseSettings):
         secret = self.turn_secret.get_secret_value().strip().lower() if self.turn_secret else None
         if secret is not None and self.env != "local" and secret in PLACEHOLDER_SECRETS:
             raise ValueError("CHESSCHAT_TURN_SECRET is a placeholder; set a real secret")
+        return self
+
+    @model_validator(mode="after")
+    def _relay_ports_are_a_range(self) -> Settings:
+        if self.turn_relay_min_port >= self.turn_relay_max_port:
+            raise ValueError("CHESSCHAT_TURN_RELAY_MIN_PORT must be below CHESSCHAT_TURN_RELAY_MAX_PORT")
         return self
 
     @model_validator(mode="after")

@@ -37,6 +37,7 @@ APP_METRICS = [
     "AppErrors",
     "VideoSessionsStarted",
     "VideoFailures",
+    "TurnCredentialsIssued",
 ]
 
 

@@ -1,4 +1,4 @@
-"""The application metrics (the seed's eight).
+"""The application metrics: the seed's eight, and video's.
 
 Always exposed for Prometheus on ``/metrics``. With ``CHESSCHAT_METRICS=cloudwatch`` each
 count is also written to stdout as a CloudWatch Embedded Metric Format record in the
@@ -26,6 +26,7 @@ NAMES = (
     "AppErrors",
     "VideoSessionsStarted",
     "VideoFailures",
+    "TurnCredentialsIssued",
 )
 
 

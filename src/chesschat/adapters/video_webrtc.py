@@ -15,7 +15,7 @@ from typing import Any
 
 from chesschat.domain.room import Room
 from chesschat.protocol.outbound import VideoReady
-from chesschat.services.ports import Clock
+from chesschat.services.ports import Clock, Metrics
 
 
 def turn_credentials(secret: str, user_id: str, expires_at_s: int) -> tuple[str, str]:
@@ -25,14 +25,26 @@ def turn_credentials(secret: str, user_id: str, expires_at_s: int) -> tuple[str,
 
 
 class WebRTCVideo:
+    """``ttl_s`` is how long a credential lasts; ``relay_only`` makes browsers send every
+    packet through TURN (when there is one), so neither player learns the other's address."""
+
     def __init__(
-        self, clock: Clock, stun_urls: list[str], turn_urls: list[str], turn_secret: str | None, ttl_s: int
+        self,
+        clock: Clock,
+        metrics: Metrics,
+        stun_urls: list[str],
+        turn_urls: list[str],
+        turn_secret: str | None,
+        ttl_s: int,
+        relay_only: bool = False,
     ) -> None:
         self.clock = clock
+        self.metrics = metrics
         self.stun_urls = stun_urls
         self.turn_urls = turn_urls
         self.turn_secret = turn_secret
         self.ttl_s = ttl_s
+        self.relay_only = relay_only
 
     def ice_servers(self, user_id: str) -> list[dict[str, Any]]:
         servers: list[dict[str, Any]] = []
@@ -42,16 +54,20 @@ class WebRTCVideo:
             expires = self.clock.now_ms() // 1000 + self.ttl_s
             username, credential = turn_credentials(self.turn_secret, user_id, expires)
             servers.append({"urls": self.turn_urls, "username": username, "credential": credential})
+            self.metrics.incr("TurnCredentialsIssued")
         return servers
 
     def ready(self, room: Room, user_id: str) -> VideoReady:
         peer = room.opponent_of(user_id)
+        servers = self.ice_servers(user_id)
+        relay = self.relay_only and any("credential" in server for server in servers)
         return VideoReady(
             room_code=room.code,
             provider="webrtc",
-            ice_servers=tuple(self.ice_servers(user_id)),
+            ice_servers=tuple(servers),
             polite=user_id != room.host_user_id,
             peer_user_id=None if peer is None else peer.user_id,
+            ice_transport_policy="relay" if relay else "all",
         )
 
     async def prepare(self, room: Room, user_ids: Collection[str]) -> dict[str, Any] | None:

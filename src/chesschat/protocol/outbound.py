@@ -402,6 +402,7 @@ class VideoReady:
     peer_user_id: str | None
     meeting_data: Wire | None = None
     attendee_data: Wire | None = None
+    ice_transport_policy: str | None = None
 
     def wire(self) -> Wire:
         wire: Wire = {
@@ -412,6 +413,8 @@ class VideoReady:
             "polite": self.polite,
             "peerUserId": self.peer_user_id,
         }
+        if self.ice_transport_policy is not None:
+            wire["iceTransportPolicy"] = self.ice_transport_policy
         if self.meeting_data is not None:
             wire["meetingData"] = self.meeting_data
             wire["attendeeData"] = self.attendee_data

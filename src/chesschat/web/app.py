@@ -118,10 +118,12 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     )
     video: Video = WebRTCVideo(
         clock,
+        metrics,
         settings.stun_urls,
         settings.turn_urls,
         _secret(settings.turn_secret, settings.turn_secret_arn, settings.aws_region),
-        settings.turn_credential_ttl_seconds,
+        min(settings.turn_credential_ttl_seconds, settings.room_ttl_seconds),
+        settings.turn_relay_only,
     )
     if settings.video == "chime":
         video = ChimeVideo(ChimeMeetings(settings.aws_region, settings.chime_media_region or settings.aws_region))

@@ -72,6 +72,7 @@ variable "app_metric_names" {
     "AppErrors",
     "VideoSessionsStarted",
     "VideoFailures",
+    "TurnCredentialsIssued",
   ]
 }
 
