@@ -1,18 +1,15 @@
 """Chime video. No emulator of the Chime SDK Meetings API exists (moto has none), so the
 adapter is tested with botocore's Stubber against the API's real request and response
-shapes, and once end to end against a small local HTTP stand-in of the Meetings REST API
-(below), reached through boto3's own ``AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS``."""
+shapes, and end to end against a small local HTTP stand-in of the Meetings REST API
+(tests/chime_meetings.py), reached through boto3's own ``AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS``."""
 
 from __future__ import annotations
 
-import json
-import os
-import threading
-import uuid
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import orjson
 import pytest
 import redis
@@ -22,28 +19,9 @@ from chesschat.adapters.redis_live import room_key
 from chesschat.adapters.video_chime import ChimeMeetings, ChimeVideo, request_token
 from chesschat.domain.room import Participant, Room
 from chesschat.services.ports import VideoFailed
+from tests.chime_meetings import CODE, MeetingsStandIn, attendee, chime_endpoint, meeting
 from tests.server.rooms import start
-from tests.support import Client, ServerThread, eventually, free_port, play, signup
-
-CODE = "ABCD2345"
-
-
-def meeting(meeting_id: str = "m-1") -> dict[str, Any]:
-    return {
-        "MeetingId": meeting_id,
-        "ExternalMeetingId": CODE,
-        "MediaRegion": "us-east-1",
-        "MediaPlacement": {
-            "AudioHostUrl": "audio.example:3478",
-            "AudioFallbackUrl": "wss://audio.example/fallback",
-            "SignalingUrl": "wss://signal.example/control",
-            "TurnControlUrl": "https://turn.example/control",
-        },
-    }
-
-
-def attendee(user_id: str, attendee_id: str | None = None) -> dict[str, Any]:
-    return {"ExternalUserId": user_id, "AttendeeId": attendee_id or f"a-{user_id}", "JoinToken": f"t-{user_id}"}
+from tests.support import Client, ServerThread, eventually, play, signup
 
 
 def room(video: dict[str, Any] | None = None) -> Room:
@@ -145,95 +123,10 @@ def test_a_hard_failure_says_why_and_teardown_counts_a_gone_meeting_as_deleted(
     video.meetings.delete_meeting("m-1")  # no error: it is gone either way
 
 
-class MeetingsStandIn:
-    """The Chime SDK Meetings REST API in miniature: meetings and attendees in memory;
-    ``fail_with`` makes every call answer that error."""
-
-    def __init__(self) -> None:
-        self.meetings: dict[str, dict[str, Any]] = {}
-        self.attendees: dict[str, dict[str, dict[str, Any]]] = {}
-        self.deleted: list[str] = []
-        self.fail_with: str | None = None
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self, status: int, body: dict[str, Any] | None = None, error: str | None = None) -> None:
-                data = json.dumps(body or {}).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                if error:
-                    self.send_header("x-amzn-ErrorType", error)
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _body(self) -> dict[str, Any]:
-                length = int(self.headers.get("content-length") or 0)
-                parsed: dict[str, Any] = json.loads(self.rfile.read(length) or b"{}")
-                return parsed
-
-            def do_POST(self) -> None:
-                body = self._body()
-                if stand_in.fail_with:
-                    return self._answer(403, {"Message": "no"}, stand_in.fail_with)
-                parts = self.path.split("?")[0].strip("/").split("/")
-                if parts == ["meetings"]:
-                    meeting_id = str(uuid.uuid5(uuid.NAMESPACE_URL, body["ClientRequestToken"]))
-                    found = stand_in.meetings.setdefault(
-                        meeting_id, {**meeting(meeting_id), "ExternalMeetingId": body["ExternalMeetingId"]}
-                    )
-                    stand_in.attendees.setdefault(meeting_id, {})
-                    return self._answer(200, {"Meeting": found})
-                if len(parts) == 3 and parts[2] == "attendees":
-                    if parts[1] not in stand_in.meetings:
-                        return self._answer(404, {"Message": "gone"}, "NotFoundException")
-                    user = body["ExternalUserId"]
-                    made = stand_in.attendees[parts[1]].setdefault(user, attendee(user, uuid.uuid4().hex))
-                    return self._answer(200, {"Attendee": made})
-                return self._answer(404, {"Message": "?"}, "NotFoundException")
-
-            def do_GET(self) -> None:
-                parts = self.path.split("?")[0].strip("/").split("/")
-                for found in stand_in.attendees.get(parts[1], {}).values():
-                    if found["AttendeeId"] == parts[-1]:
-                        return self._answer(200, {"Attendee": found})
-                return self._answer(404, {"Message": "gone"}, "NotFoundException")
-
-            def do_DELETE(self) -> None:
-                meeting_id = self.path.strip("/").split("/")[1]
-                stand_in.deleted.append(meeting_id)
-                if stand_in.meetings.pop(meeting_id, None) is None:
-                    return self._answer(404, {"Message": "gone"}, "NotFoundException")
-                return self._answer(204)
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-
 @pytest.fixture
 def chime_site(make_server: Callable[..., ServerThread]) -> Iterator[tuple[ServerThread, MeetingsStandIn]]:
-    stand_in = MeetingsStandIn()
-    saved = {
-        k: os.environ.get(k)
-        for k in ("AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-    }
-    os.environ.update(
-        AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS=stand_in.url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing"
-    )
-    yield make_server(video="chime"), stand_in
-    stand_in.server.shutdown()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with chime_endpoint() as stand_in:
+        yield make_server(video="chime"), stand_in
 
 
 async def test_both_players_get_their_chime_attendee_and_the_room_keeps_its_meeting(
@@ -285,3 +178,33 @@ async def test_when_chime_refuses_both_are_told_and_the_game_goes_on(
     assert site.wiring.metrics.value("VideoFailures") == 1
     await ann.close()
     await bob.close()
+
+
+def _policy(site: ServerThread) -> dict[str, list[str]]:
+    header = httpx.get(f"{site.base_url}/").headers["content-security-policy"]
+    return {name: sources for name, *sources in (part.split() for part in header.split(";"))}
+
+
+def _allows(sources: list[str], url: str) -> bool:
+    """CSP host-source matching, for ``'self'`` and ``scheme://*.domain`` sources."""
+    parts = urlsplit(url)
+    for source in sources:
+        scheme, _, host = source.partition("://")
+        if host.startswith("*.") and parts.scheme == scheme and (parts.hostname or "").endswith(host[1:]):
+            return True
+    return False
+
+
+def test_in_chime_mode_the_pages_may_reach_the_meetings_hosts_and_the_sdks_worker(
+    chime_site: tuple[ServerThread, MeetingsStandIn], make_server: Callable[..., ServerThread]
+) -> None:
+    site, _ = chime_site
+    policy = _policy(site)
+    placement = meeting()["MediaPlacement"]
+    urls = [url for key, url in placement.items() if key != "AudioHostUrl"]  # audio goes over ICE, not fetch
+    assert urls and all(_allows(policy["connect-src"], url) for url in urls), policy["connect-src"]
+    assert policy["worker-src"] == ["'self'", "blob:"]
+    assert policy["script-src"] == ["'self'"]  # the SDK is this origin's script
+    webrtc = _policy(make_server())
+    assert webrtc["connect-src"] == ["'self'"] and "worker-src" not in webrtc
+    assert not _allows(webrtc["connect-src"], placement["SignalingUrl"])

@@ -218,6 +218,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> ChessChatApp:
             allow_headers=["authorization", "content-type", "x-correlation-id"],
             expose_headers=["x-correlation-id"],
         )
-    app.add_middleware(SecurityHeadersMiddleware, https=settings.url.startswith("https://"))
+    app.add_middleware(
+        SecurityHeadersMiddleware, https=settings.url.startswith("https://"), chime=settings.video == "chime"
+    )
     app.add_middleware(CorrelationMiddleware)
     return ChessChatApp(app, wiring)

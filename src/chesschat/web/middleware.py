@@ -74,6 +74,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# With Chime video the page also talks to the meeting: every MediaPlacement URL Chime hands
+# out (signalling, TURN control, event ingestion, content share) is https:// or wss:// on a
+# chime.aws host, and the SDK runs its audio redundancy encoder in a blob: worker.
+CHIME_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "connect-src 'self'", "connect-src 'self' https://*.chime.aws wss://*.chime.aws; worker-src 'self' blob:"
+)
 DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
 
 
@@ -91,12 +97,13 @@ def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
 
 class SecurityHeadersMiddleware:
     """Headers that keep the client's pages from being framed, sniffed or fed scripts from
-    elsewhere; HSTS when the public URL is HTTPS."""
+    elsewhere; HSTS when the public URL is HTTPS. ``chime`` lets the pages reach Chime."""
 
-    def __init__(self, app: ASGIApp, https: bool) -> None:
+    def __init__(self, app: ASGIApp, https: bool, chime: bool = False) -> None:
         self.app = app
         self.headers = security_headers(https)
-        self.policy = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode())]
+        policy = CHIME_CONTENT_SECURITY_POLICY if chime else CONTENT_SECURITY_POLICY
+        self.policy = [(b"content-security-policy", policy.encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
