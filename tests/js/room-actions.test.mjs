@@ -78,9 +78,11 @@ test("only the host starts a game, with both players here and none under way", (
 })
 
 test("the start form begins with the last game's settings, else five minutes without takebacks", () => {
-  assert.deepEqual(startDefaults(null), { minutes: 5, increment: 0, allowTakebacks: false, takebackCount: 1 })
+  const fresh = { minutes: 5, increment: 0, allowTakebacks: false, takebackCount: 1, takebackMode: "unilateral", color: "" }
+  assert.deepEqual(startDefaults(null), fresh)
   const last = { initial_time_white: 180, increment_seconds: 2, allow_takebacks: true, takebacks_white_max: 3 }
-  assert.deepEqual(startDefaults(last), { minutes: 3, increment: 2, allowTakebacks: true, takebackCount: 3 })
+  assert.deepEqual(startDefaults(last), { ...fresh, minutes: 3, increment: 2, allowTakebacks: true, takebackCount: 3 })
+  assert.equal(startDefaults({ ...last, takeback_mode: "consent" }).takebackMode, "consent")
 })
 
 test("start settings go out in whole milliseconds, with takebacks only when allowed", () => {
@@ -96,6 +98,27 @@ test("start settings go out in whole milliseconds, with takebacks only when allo
   assert.equal(withTakebacks.incrementSeconds, 3)
   assert.equal(withTakebacks.takebacksWhite, 1, "an empty count means one")
   assert.equal(startSettings({ minutes: "5", increment: "0", allowTakebacks: true, takebackCount: "0" }).takebacksBlack, 1)
+})
+
+test("the start form's colour and takeback mode go out only when chosen", () => {
+  const base = { minutes: "5", increment: "0", takebackCount: "1" }
+  const off = startSettings({ ...base, allowTakebacks: false, takebackMode: "consent", color: "" })
+  assert.equal("takebackMode" in off, false)
+  assert.equal("color" in off, false)
+  const on = startSettings({ ...base, allowTakebacks: true, takebackMode: "consent", color: "black" })
+  assert.equal(on.takebackMode, "consent")
+  assert.equal(on.color, "black")
+})
+
+test("the takeback button follows takebackAllowed; consent games ask instead of counting", () => {
+  const settings = { allow_takebacks: true, takebacks_white_max: 2, takebacks_black_max: 2 }
+  const replied = playing({ moves: ["e2e4", "e7e5"], settings, takebacksWhiteUsed: 0, takebackAllowed: { white: false, black: true } })
+  assert.deepEqual(gameControls(replied, "u1")[2], { action: "takeback", disabled: true, left: 2 })
+  const consent = { ...settings, takeback_mode: "consent" }
+  const asking = playing({ moves: ["e2e4"], settings: consent, takebackAllowed: { white: true, black: false } })
+  assert.deepEqual(gameControls(asking, "u1")[3], { action: "ask-takeback", disabled: false })
+  const asked = playing({ moves: ["e2e4"], settings: consent, takebackRequestBy: "u1", takebackAllowed: { white: false, black: false } })
+  assert.deepEqual(gameControls(asked, "u1")[3], { action: "ask-takeback", disabled: true })
 })
 
 test("a typed move in coordinates must be legal here; SAN is left to the server", () => {

@@ -199,12 +199,17 @@ test("video frames become video effects; another provider than WebRTC is unavail
   assert.deepEqual(apply(s, { type: "signal", data: { sdp: 1 } }).effects, [{ do: "videoSignal", data: { sdp: 1 } }])
 })
 
-test("room_closed leaves the room with its reason and ends the call", () => {
+test("room_closed before joining is fatal; after, the room stays on screen, closed, and the call ends", () => {
   const apply = room()
-  const out = apply(initialState(), { type: "room_closed", reason: "room_expired" })
-  assert.equal(out.state.fatal, "This room is closed (room expired).")
+  const out = apply(initialState(), { type: "room_closed", reason: "expired" })
+  assert.equal(out.state.fatal, "This room has closed. Open a new one from the lobby.")
   assert.deepEqual(out.effects, [{ do: "videoClose" }])
-  assert.equal(apply(initialState(), { type: "room_closed" }).state.fatal, "This room is closed.")
+  const joined = joinedWithGame(apply)
+  const closed = apply(joined, { type: "room_closed", reason: "reconnect_expired" })
+  assert.equal(closed.state.fatal, null)
+  assert.deepEqual(closed.state.closed, { reason: "reconnect_expired" })
+  assert.deepEqual(closed.effects, [{ do: "videoClose" }])
+  assert.deepEqual(apply(joined, { type: "room_closed" }).state.closed, { reason: null })
 })
 
 test("room_left goes back to the lobby without redrawing the room", () => {
@@ -219,7 +224,7 @@ test("a refusal while joining is fatal; after joining it is a toast, in the clie
   assert.equal(refused.state.fatal, "That room already has two players.")
   assert.deepEqual(refused.effects, [])
   const joined = joinedWithGame(apply)
-  assert.deepEqual(apply(joined, full).effects, [{ do: "toast", text: "That room already has two players.", kind: "error" }])
+  assert.deepEqual(apply(joined, full).effects, [{ do: "toast", text: "That room already has two players.", kind: "error", code: "ROOM_FULL" }])
 })
 
 test("a refused move goes back on the board; a retryable error is only news", () => {
@@ -227,10 +232,10 @@ test("a refused move goes back on the board; a retryable error is only news", ()
   const s = joinedWithGame(apply)
   assert.deepEqual(apply(s, { type: "error", code: "NOT_YOUR_TURN", message: "Not your turn." }).effects, [
     { do: "revertBoard" },
-    { do: "toast", text: "Wait for your turn.", kind: "error" },
+    { do: "toast", text: "Wait for your turn.", kind: "error", code: "NOT_YOUR_TURN" },
   ])
   assert.deepEqual(apply(s, { type: "error", code: "RATE_LIMITED", message: "Slow down.", retryable: true }).effects, [
-    { do: "toast", text: "Slow down a little, then try again.", kind: "info" },
+    { do: "toast", text: "Slow down a little, then try again.", kind: "info", code: "RATE_LIMITED" },
   ])
 })
 

@@ -69,7 +69,7 @@ test("clocks stop running while paused and stop warning once the game is over", 
 
 test("the grace countdown shows only while the opponent is away", () => {
   const away = playing({ pause: { userId: "u2", graceEndsAt: NOW + 29_100 } })
-  assert.equal(graceText(away, "u1", NOW), "They have 0:30 to come back before forfeiting.")
+  assert.equal(graceText(away, "u1", NOW), "They have 30 s to come back before forfeiting.")
   assert.equal(graceText(playing({ pause: { userId: "u1", graceEndsAt: NOW + 30_000 } }), "u1", NOW), null)
   assert.equal(graceText(playing(), "u1", NOW), null)
 })

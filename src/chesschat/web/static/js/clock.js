@@ -50,7 +50,8 @@ export function clockSnapshot(frame, { running = true } = {}) {
     black: Number(frame.timeBlack),
     turn: frame.turn,
     stampMs: Number(frame.serverTimestampMs),
-    running: running && !frame.paused,
+    // Before both sides have moved no clock runs: the first-move deadline counts instead.
+    running: running && !frame.paused && !frame.firstMoveDeadlineMs,
   }
 }
 

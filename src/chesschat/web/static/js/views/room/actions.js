@@ -19,9 +19,15 @@ export function gameControls(s, me) {
     else if (!g.drawOffer) controls.push({ action: "offer-draw", disabled: paused })
     const st = g.settings || {}
     if (st.allow_takebacks) {
-      const used = mine === "white" ? g.takebacksWhiteUsed : g.takebacksBlackUsed
-      const max = mine === "white" ? st.takebacks_white_max : st.takebacks_black_max
-      controls.push({ action: "takeback", disabled: paused || used >= max, left: Math.max(0, max - used) })
+      // The server says whether a request would be taken now; an older server only counts.
+      const allowed = g.takebackAllowed ? g.takebackAllowed[mine] : true
+      if (st.takeback_mode === "consent") {
+        controls.push({ action: "ask-takeback", disabled: paused || !allowed || Boolean(g.takebackRequestBy) })
+      } else {
+        const used = mine === "white" ? g.takebacksWhiteUsed : g.takebacksBlackUsed
+        const max = mine === "white" ? st.takebacks_white_max : st.takebacks_black_max
+        controls.push({ action: "takeback", disabled: paused || used >= max || !allowed, left: Math.max(0, max - used) })
+      }
     }
     controls.push({ action: "resign" })
   }
@@ -35,6 +41,12 @@ export function drawOfferFromOpponent(s, me) {
   return offer && offer.offered_by_user_id !== me ? offer : null
 }
 
+/** The opponent's unanswered takeback request in a live game, or null (its user id). */
+export function takebackRequestFromOpponent(s, me) {
+  const by = isLive(s) ? s.game.takebackRequestBy : null
+  return by && by !== me ? by : null
+}
+
 /** The host may start a game once both players are here and none is on. */
 export const canStartGame = (s, me) => s.joined && !isLive(s) && isHost(s, me) && bothHere(s)
 
@@ -45,11 +57,13 @@ export function startDefaults(settings) {
     increment: settings ? settings.increment_seconds : 0,
     allowTakebacks: Boolean(settings?.allow_takebacks),
     takebackCount: settings?.takebacks_white_max || 1,
+    takebackMode: settings?.takeback_mode === "consent" ? "consent" : "unilateral",
+    color: "",
   }
 }
 
 /** start_game's settings from the form's values (strings from the inputs, a checkbox). */
-export function startSettings({ minutes, increment, allowTakebacks, takebackCount }) {
+export function startSettings({ minutes, increment, allowTakebacks, takebackCount, takebackMode, color }) {
   // Whole milliseconds: 0.03 minutes would otherwise go out as 1.7999999999999998 s.
   const seconds = Math.round(Number(minutes) * 60 * 1000) / 1000
   const n = allowTakebacks ? Math.max(1, Number(takebackCount) || 1) : 0
@@ -60,6 +74,8 @@ export function startSettings({ minutes, increment, allowTakebacks, takebackCoun
     allowTakebacks,
     takebacksWhite: n,
     takebacksBlack: n,
+    ...(allowTakebacks && takebackMode ? { takebackMode } : {}),
+    ...(color ? { color } : {}),
   }
 }
 

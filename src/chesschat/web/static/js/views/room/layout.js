@@ -4,12 +4,16 @@ import { clear, h, toast } from "../../dom.js"
 /** Builds the room for `code` into `main`; returns its elements by name. */
 export function roomLayout(main, code, { onTypedMove }) {
   const el = {}
-  el.boardBox = h("div", { class: "board", "data-testid": "board" })
+  el.boardBox = h("div", { class: "board", "data-testid": "board", role: "group", "aria-label": "Chess board", "aria-describedby": "move-hint" })
   el.top = playerBar("top")
   el.bottom = playerBar("bottom")
   el.overlay = h("div", { class: "overlay", hidden: true, role: "status", "aria-live": "assertive", "data-testid": "reconnect-overlay" })
   el.status = h("p", { class: "game-status", role: "status", "aria-live": "polite", "data-testid": "game-status" })
   el.drawBanner = h("div", { class: "banner", hidden: true, "data-testid": "draw-banner" })
+  el.takebackBanner = h("div", { class: "banner", hidden: true, "data-testid": "takeback-banner" })
+  el.firstMove = h("p", { class: "first-move", hidden: true, "data-testid": "first-move" })
+  el.endPanel = h("section", { class: "end-panel", hidden: true, "data-testid": "end-dialog", "aria-labelledby": "end-title", "aria-live": "polite" })
+  el.closedNote = h("div", { class: "closed-note", hidden: true, role: "status", "data-testid": "room-closed" })
   el.controls = h("div", { class: "controls" })
   el.startForm = h("form", { class: "start-form", hidden: true, "data-testid": "start-form" })
   el.moves = h("ol", { class: "moves", "data-testid": "move-list", "aria-label": "Moves" })
@@ -19,23 +23,32 @@ export function roomLayout(main, code, { onTypedMove }) {
     placeholder: "Type a move: e4, Nf3, e2e4",
     autocomplete: "off",
     spellcheck: "false",
+    "aria-describedby": "move-hint move-error",
   })
+  el.moveError = h("p", { id: "move-error", class: "move-error", role: "alert", "data-testid": "move-error" })
   el.moveForm = h(
     "form",
     { class: "row", onsubmit: (e) => onTypedMove(e) },
     h("label", { for: "move-input", class: "sr-only" }, "Type a move"),
     el.moveInput,
     h("button", { class: "btn btn-small", type: "submit" }, "Play"),
+    h("p", { id: "move-hint", class: "sr-only" }, "To move with the keyboard, type your move in the move box, like e4, Nf3 or e2e4, and press Enter."),
   )
   el.remote = h("video", { class: "video-remote", autoplay: true, playsinline: true, "data-testid": "remote-video" })
   el.local = h("video", { class: "video-local", autoplay: true, playsinline: true, "data-testid": "local-video" })
   el.local.muted = true
   el.videoNote = h("p", { class: "video-note", "data-testid": "video-state" }, "Video starts when your friend joins.")
+  el.peerNote = h("p", { class: "peer-note", hidden: true, "data-testid": "peer-note" })
   el.mic = h("button", { class: "btn btn-small", type: "button", "aria-pressed": "false", "data-testid": "toggle-mic" }, "Mute mic")
   el.cam = h("button", { class: "btn btn-small", type: "button", "aria-pressed": "false", "data-testid": "toggle-camera" }, "Camera off")
   el.unmute = h("button", { class: "btn btn-small", type: "button", hidden: true }, "Turn on sound")
-  el.endDialog = h("dialog", { class: "dialog end-dialog", "data-testid": "end-dialog", "aria-labelledby": "end-title" })
   el.conn = h("span", { class: "conn", "data-testid": "connection" })
+  el.videoPanel = h(
+    "div",
+    { class: "video-panel", role: "region", "aria-label": "Video", "data-testid": "video-panel" },
+    h("div", { class: "video-stage" }, el.remote, el.local, el.videoNote, el.peerNote),
+    h("div", { class: "row video-controls" }, el.mic, el.cam, el.unmute),
+  )
   const link = `${location.origin}${location.pathname}#/room/${code}`
 
   clear(
@@ -58,24 +71,23 @@ export function roomLayout(main, code, { onTypedMove }) {
           el.conn,
         ),
       ),
-      h(
-        "div",
-        { class: "video-panel", "aria-label": "Video" },
-        h("div", { class: "video-stage" }, el.remote, el.local, el.videoNote),
-        h("div", { class: "row video-controls" }, el.mic, el.cam, el.unmute),
-      ),
+      el.videoPanel,
       h("div", { class: "board-col" }, el.top, h("div", { class: "board-wrap" }, el.boardBox, el.overlay), el.bottom),
       h(
         "aside",
         { class: "side card" },
         el.status,
+        el.firstMove,
+        el.closedNote,
+        el.endPanel,
         el.drawBanner,
-        el.startForm,
+        el.takebackBanner,
         el.controls,
-        el.moves,
         el.moveForm,
+        el.moveError,
+        el.startForm,
+        el.moves,
       ),
-      el.endDialog,
     ),
   )
   return el
@@ -102,7 +114,7 @@ function playerBar(position) {
     h("span", { class: "presence" }),
     h("span", { class: "player-name" }),
     h("span", { class: "player-note" }),
-    h("span", { class: "clock", role: "timer", "data-testid": `clock-${position}` }, "–:––"),
+    h("span", { class: "clock", role: "timer", "aria-live": "off", "data-testid": `clock-${position}` }, "–:––"),
   )
 }
 

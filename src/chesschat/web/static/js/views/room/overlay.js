@@ -4,9 +4,9 @@ import { clear, h } from "../../dom.js"
 
 /**
  * `offline`: this page's socket is not open; `awayName`: the opponent who is away during
- * the game, or null. When both hold, the overlay says this page is reconnecting.
+ * the game, or null; `left`: they left on purpose. When both hold, the overlay says this page is reconnecting.
  */
-export function renderOverlay(overlay, { offline, awayName, onRetry }) {
+export function renderOverlay(overlay, { offline, awayName, left = false, onRetry }) {
   const away = awayName !== null
   overlay.hidden = !(offline || away)
   overlay.dataset.kind = offline ? "self" : away ? "opponent" : ""
@@ -22,7 +22,7 @@ export function renderOverlay(overlay, { offline, awayName, onRetry }) {
     clear(
       overlay,
       h("div", { class: "spinner", "aria-hidden": "true" }),
-      h("strong", {}, `${awayName} lost connection`),
+      h("strong", {}, left ? `${awayName} left the room` : `${awayName} lost connection`),
       h("span", { class: "grace", "data-testid": "grace" }),
       h("span", { class: "muted" }, "The game is paused; nobody's clock runs."),
     )

@@ -6,6 +6,7 @@ export function fillBar(bar, userId, colour, words) {
   bar.dataset.colour = colour
   bar.dataset.userId = userId || ""
   bar.querySelector(".player-name").textContent = words.name
+  bar.querySelector(".clock").setAttribute("aria-label", userId ? `${words.name}, ${colour}: clock` : `${colour}: clock`)
   const presence = bar.querySelector(".presence")
   presence.dataset.on = String(words.connected)
   presence.title = words.connected ? "Connected" : "Not connected"

@@ -22,8 +22,12 @@ export function initialState() {
     pause: null,
     ended: null, // game_ended frame of the last game
     fatal: null,
+    closed: null, // room_closed after this page was in the room: {reason}
     flipped: false,
     lastSettings: null,
+    rematch: null, // the open rematch offer: {byUserId, whitePlayerId, blackPlayerId}
+    leftUserId: null, // the friend who left the room on purpose (not a dropped network)
+    peerMedia: { mic: true, camera: true }, // the friend's own mic and camera switches
   }
 }
 
@@ -47,6 +51,9 @@ export const isLive = (s) => Boolean(s.game && !s.ended)
 export const isHost = (s, me) => s.hostUserId === me
 
 export const bothHere = (s) => s.participants.length === 2 && s.participants.every((p) => p.connected)
+
+/** The game's first-move deadline (epoch ms) while it is running, or null. */
+export const firstMoveDeadline = (s) => (isLive(s) && !s.pause ? s.game.firstMoveDeadlineMs || null : null)
 
 /** The pause while the opponent is away during a game, or null. */
 export const opponentAway = (s, me) => (isLive(s) && s.pause && s.pause.userId !== me ? s.pause : null)
@@ -75,6 +82,7 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
     case SERVER.ROOM_JOINED: {
       if (!tracker.accept(f)) return ignored
       next = { ...s, joined: true, fatal: null, hostUserId: f.hostUserId ?? s.hostUserId, participants: f.participants || [] }
+      if ("rematchOfferBy" in f) next = { ...next, rematch: f.rematchOfferBy ? { ...s.rematch, byUserId: f.rematchOfferBy } : null }
       const active = f.activeGame
       if (active) {
         next = { ...next, ended: null }
@@ -99,17 +107,22 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
       next = { ...s, participants: f.participants || s.participants }
       const fresh = f.type === SERVER.PARTICIPANT_JOINED && !known // a rejoin says "is back" later
       if (fresh && f.userId !== me && next.joined) toast(`${nameOf(next, f.userId, viewer)} joined.`)
+      if (f.type === SERVER.PARTICIPANT_JOINED && f.userId !== me) next = { ...next, leftUserId: null }
+      if (f.type === SERVER.PARTICIPANT_LEFT) next = { ...next, rematch: null }
       break
     }
     case SERVER.RECONNECT_STATE: {
       if (!tracker.accept(f)) return ignored
       next = { ...s, pause: pauseFromFrame(f) }
       if (next.pause && next.clock) next = { ...next, clock: freeze(next.clock, serverNow()) }
-      if (!next.pause && f.disconnectedUserId && f.disconnectedUserId !== me) toast(`${nameOf(next, f.disconnectedUserId, viewer)} is back.`)
+      if (!next.pause && f.disconnectedUserId && f.disconnectedUserId !== me) {
+        toast(`${nameOf(next, f.disconnectedUserId, viewer)} is back.`)
+        next = { ...next, leftUserId: null }
+      }
       break
     }
     case SERVER.GAME_STARTED:
-      next = { ...s, ended: null, pause: null, flipped: false }
+      next = { ...s, ended: null, pause: null, flipped: false, rematch: null }
       effects.push({ do: "closeEndDialog" })
       next = withGame(next, f, "start", effects)
       effects.push({ do: "orient" })
@@ -128,6 +141,24 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
     case SERVER.DRAW_ACCEPTED:
       toast("Draw agreed.")
       break
+    case SERVER.DRAW_DECLINED:
+      if (f.byUserId !== me) toast(`${nameOf(s, f.byUserId, viewer)} declined your draw offer.`)
+      break
+    case SERVER.TAKEBACK_REQUESTED:
+      if (s.game) next = { ...s, game: { ...s.game, takebackRequestBy: f.byUserId, takebackAllowed: { white: false, black: false } } }
+      break
+    case SERVER.TAKEBACK_DECLINED:
+      if (s.game) next = { ...s, game: { ...s.game, takebackRequestBy: null } }
+      if (f.byUserId !== me) toast(`${nameOf(s, f.byUserId, viewer)} declined your takeback request.`)
+      break
+    case SERVER.REMATCH_OFFERED:
+      next = { ...s, rematch: { byUserId: f.byUserId, whitePlayerId: f.whitePlayerId, blackPlayerId: f.blackPlayerId } }
+      if (f.byUserId !== me) toast(`${nameOf(s, f.byUserId, viewer)} offers a rematch.`)
+      break
+    case SERVER.REMATCH_DECLINED:
+      next = { ...s, rematch: null }
+      if (f.byUserId !== me) toast(`${nameOf(s, f.byUserId, viewer)} declined the rematch.`)
+      break
     case SERVER.GAME_ENDED:
       if (!tracker.accept(f)) return ignored
       next = endGame(s, f, f, serverNow, effects)
@@ -140,10 +171,16 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
       effects.push({ do: "videoUnavailable", reason: f.reason })
       break
     case SERVER.SIGNAL:
-      effects.push({ do: "videoSignal", data: f.data })
+      // The friend's own words about their side of the call, beside WebRTC's signalling.
+      if (f.data?.left) next = { ...s, leftUserId: f.from || opponentId(s, me) }
+      else if (f.data?.media) next = { ...s, peerMedia: { mic: f.data.media.mic !== false, camera: f.data.media.camera !== false } }
+      else effects.push({ do: "videoSignal", data: f.data })
       break
     case SERVER.ROOM_CLOSED:
-      next = { ...s, fatal: `This room is closed${f.reason ? ` (${f.reason.replaceAll("_", " ")})` : ""}.` }
+      // Before this page was in the room it cannot show it; after, the room (and the game's
+      // end) stays on the screen with a note that it has closed.
+      if (s.joined) next = { ...s, closed: { reason: f.reason ?? null }, rematch: null, pause: null }
+      else next = { ...s, fatal: "This room has closed. Open a new one from the lobby." }
       effects.push({ do: "videoClose" })
       break
     case SERVER.ROOM_LEFT:
@@ -156,7 +193,7 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
         break
       }
       if (REVERT_ON.has(f.code)) effects.push({ do: "revertBoard" })
-      toast(errorText(f), f.retryable ? "info" : "error")
+      effects.push({ do: "toast", text: errorText(f), kind: f.retryable ? "info" : "error", code: f.code })
       break
     }
     default:

@@ -2,7 +2,7 @@
 // the clocks, the reconnect countdown and the connection badge. No DOM.
 import { formatClock, isLowTime, remainingAt, secondsUntil } from "../../clock.js"
 import { REASONS } from "../../protocol.js"
-import { bothHere, isHost, myColour, nameOf, person } from "./state.js"
+import { bothHere, firstMoveDeadline, isHost, myColour, nameOf, opponentId, person } from "./state.js"
 
 /** The line under the board's side panel, and whose turn it says (`mine`, `theirs` or ""). */
 export function statusLine(s, viewer) {
@@ -13,7 +13,9 @@ export function statusLine(s, viewer) {
   let text
   if (!s.joined) text = "Joining the room…"
   else if (s.ended) text = endLine(s, s.ended, viewer)
-  else if (g && s.pause) text = s.pause.userId === me ? "You were disconnected — the game is paused." : `${name(s.pause.userId)} lost connection — the game is paused.`
+  else if (s.closed) text = closedNote(s, viewer).text
+  else if (g && s.pause && s.pause.userId === me) text = "You were disconnected — the game is paused."
+  else if (g && s.pause) text = `${name(s.pause.userId)} ${s.leftUserId === s.pause.userId ? "left the room" : "lost connection"} — the game is paused.`
   else if (g) text = g.turn === mine ? "Your move" : `${name(g.turn === "white" ? g.whitePlayerId : g.blackPlayerId)} to move`
   else if (s.participants.length < 2) text = "Waiting for your friend — send them the link."
   else if (!bothHere(s)) text = "Waiting for your friend to reconnect…"
@@ -55,7 +57,44 @@ export function clockFace(s, colour, nowMs) {
 /** The countdown while the opponent is away, or null. */
 export function graceText(s, me, nowMs) {
   if (!s.pause?.graceEndsAt || s.pause.userId === me) return null
-  return `They have ${formatClock(secondsUntil(s.pause.graceEndsAt, nowMs))} to come back before forfeiting.`
+  return `They have ${secondsUntil(s.pause.graceEndsAt, nowMs)} s to come back before forfeiting.`
+}
+
+/** The first-move countdown while neither clock runs yet, or null. */
+export function firstMoveText(s, viewer, nowMs) {
+  const deadline = firstMoveDeadline(s)
+  if (!deadline) return null
+  const left = secondsUntil(deadline, nowMs)
+  const g = s.game
+  if (g.turn === myColour(s, viewer.userId)) return `Make your first move: ${left} s left, or the game is aborted.`
+  return `${nameOf(s, g.turn === "white" ? g.whitePlayerId : g.blackPlayerId, viewer)} has ${left} s for their first move.`
+}
+
+/** What the friend's video tile says over the picture, or "" when it has nothing to say. */
+export function peerNote(s, viewer) {
+  const them = opponentId(s, viewer.userId)
+  if (!them) return ""
+  if (s.leftUserId === them || (s.closed && !person(s, them)?.connected)) return "left the room"
+  if (s.pause?.userId === them || (s.joined && !person(s, them)?.connected)) return "reconnecting"
+  const notes = [!s.peerMedia.camera && "camera off", !s.peerMedia.mic && "muted"].filter(Boolean)
+  return notes.join(" · ")
+}
+
+/** The note once the room has closed around this page: `{text}`, or null while it is open. */
+export function closedNote(s, viewer) {
+  if (!s.closed) return null
+  const them = opponentId(s, viewer.userId)
+  const name = them ? nameOf(s, them, viewer) : "Your friend"
+  const reason = s.closed.reason
+  const text =
+    reason === "reconnect_expired"
+      ? `${name} didn't come back.`
+      : reason === "left"
+        ? `${name} left the room.`
+        : reason === "expired"
+          ? "This room has expired."
+          : "This room has closed."
+  return { text, opponentName: them ? nameOf(s, them, viewer) : null }
 }
 
 /** The badge for the socket's status. */

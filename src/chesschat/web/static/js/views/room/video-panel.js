@@ -4,8 +4,11 @@ import { toast } from "../../dom.js"
 // WebRTC, or a Chime meeting when video_ready says so: video-chime.js picks.
 import { RoomCall } from "../../video-chime.js"
 
-/** Starts the call on the layout's video elements; `send(data)` carries a signal frame. */
-export function startVideo(el, send) {
+/**
+ * Starts the call on the layout's video elements; `send(data)` carries a signal frame and
+ * `onMedia({mic, camera})` tells the friend when this side mutes or turns its camera off.
+ */
+export function startVideo(el, send, onMedia = () => {}) {
   const video = new RoomCall({ send, localVideo: el.local, remoteVideo: el.remote })
   video.addEventListener("state", ({ detail }) => {
     el.videoNote.hidden = detail.state === "live"
@@ -33,15 +36,39 @@ export function startVideo(el, send) {
     const on = video.toggleMic()
     el.mic.textContent = on ? "Mute mic" : "Unmute mic"
     el.mic.setAttribute("aria-pressed", String(!on))
+    onMedia({ mic: video.micOn, camera: video.cameraOn })
   })
   el.cam.addEventListener("click", () => {
     const on = video.toggleCamera()
     el.cam.textContent = on ? "Camera off" : "Camera on"
     el.cam.setAttribute("aria-pressed", String(!on))
     el.local.classList.toggle("off", !on)
+    onMedia({ mic: video.micOn, camera: video.cameraOn })
   })
+  movableTile(el.videoPanel)
   // The camera starts on entering the room, so the self-view shows (and the browser asks
   // for permission) while waiting for the friend, not in the middle of the game.
   video.media()
   return video
+}
+
+/** On a phone during a game the panel is a small tile over the page: the player drags it aside. */
+function movableTile(panel) {
+  let start = null
+  panel.addEventListener("pointerdown", (event) => {
+    if (getComputedStyle(panel).position !== "fixed" || event.target.closest("button")) return
+    const box = panel.getBoundingClientRect()
+    start = { dx: event.clientX - box.left, dy: event.clientY - box.top }
+    panel.setPointerCapture(event.pointerId)
+  })
+  panel.addEventListener("pointermove", (event) => {
+    if (!start) return
+    const box = panel.getBoundingClientRect()
+    const left = Math.min(Math.max(0, event.clientX - start.dx), innerWidth - box.width)
+    const top = Math.min(Math.max(0, event.clientY - start.dy), innerHeight - box.height)
+    Object.assign(panel.style, { left: `${left}px`, top: `${top}px`, right: "auto" })
+  })
+  const stop = () => (start = null)
+  panel.addEventListener("pointerup", stop)
+  panel.addEventListener("pointercancel", stop)
 }

@@ -2,18 +2,19 @@
 // shown comes from server frames (`reduce` says what each does); local checks only give
 // instant feedback. This module wires the parts together and redraws them.
 import { Board } from "../../board.js"
-import { clear, h, toast } from "../../dom.js"
+import { api } from "../../api.js"
+import { clear, confirmDialog, h, toast } from "../../dom.js"
 import { moveRows } from "../../moves.js"
-import { CLIENT, frame } from "../../protocol.js"
+import { CLIENT, SERVER, frame } from "../../protocol.js"
 import { ReconnectTracker } from "../../reconnect.js"
-import { canStartGame, drawOfferFromOpponent, gameControls, typedMoveIsIllegal } from "./actions.js"
-import { renderControls, renderDrawBanner, renderStartForm } from "./controls.js"
-import { closeEndDialog, showEndDialog } from "./end-dialog.js"
+import { canStartGame, drawOfferFromOpponent, gameControls, takebackRequestFromOpponent, typedMoveIsIllegal } from "./actions.js"
+import { renderControls, renderDrawBanner, renderStartForm, renderTakebackBanner } from "./controls.js"
+import { hideEndPanel, renderClosedNote, renderEndPanel } from "./end-dialog.js"
 import { roomError, roomLayout } from "./layout.js"
 import { renderOverlay, showGrace } from "./overlay.js"
 import { fillBar, showClock } from "./players.js"
-import { initialState, isHost, isLive, myColour, nameOf, opponentAway, opponentId, reduce } from "./state.js"
-import { clockFace, connectionLabel, endLine, graceText, seat, statusLine } from "./status.js"
+import { bothHere, initialState, isHost, isLive, myColour, nameOf, opponentAway, opponentId, person, reduce } from "./state.js"
+import { closedNote, clockFace, connectionLabel, endLine, firstMoveText, graceText, peerNote, seat, statusLine } from "./status.js"
 import { startVideo } from "./video-panel.js"
 
 export function roomView(main, app, rawCode) {
@@ -23,11 +24,31 @@ export function roomView(main, app, rawCode) {
   const socket = app.socket
   const tracker = new ReconnectTracker()
   let s = initialState()
+  let alive = true // false once the page has moved on: nothing is drawn after that
+  const pending = new Set() // requests sent and not yet answered: their buttons wait
+  let pendingTimer = 0
+  let typed = null // a move typed in the box and sent, until the server answers it
+  let endOpen = false
   const send = (type, fields = {}) => {
     const ok = socket.send(frame(type, { roomCode: code, ...fields }))
     if (!ok) toast("Not connected — reconnecting…", { kind: "error" })
     return ok
   }
+  // A button's request: sent once, and its button waits until the server has answered.
+  const request = (type, fields = {}) => {
+    if (pending.has(type)) return false
+    const ok = send(type, fields)
+    if (ok) {
+      pending.add(type)
+      clearTimeout(pendingTimer)
+      pendingTimer = setTimeout(() => (pending.clear(), render()), 8000)
+      render()
+    }
+    return ok
+  }
+  const busy = (type) => pending.has(type)
+  // The friend hears what this side of the call does (mute, camera, leaving).
+  const tellPeer = (data) => bothHere(s) && socket.status === "open" && socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data }))
   const name = (id) => nameOf(s, id, viewer)
 
   const el = roomLayout(main, code, { onTypedMove: typedMove })
@@ -35,7 +56,7 @@ export function roomView(main, app, rawCode) {
     onMove: (uci) => send(CLIENT.MAKE_MOVE, { move: uci }) || board.revert(),
     onRejected: () => toast("That move isn't legal here.", { kind: "error", ms: 1800 }),
   })
-  const video = startVideo(el, (data) => socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data })))
+  const video = startVideo(el, (data) => socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data })), (media) => tellPeer({ media }))
 
   // ---- the board ----------------------------------------------------------------------
   // The board jumps to each position the server sends, without sliding the pieces: a click
@@ -44,7 +65,8 @@ export function roomView(main, app, rawCode) {
     const g = s.game
     if (!g) return
     const last = g.moves.length ? g.moves[g.moves.length - 1] : null
-    const inCheck = g.isCheck ?? false
+    const lastSan = g.moveSans.length ? g.moveSans[g.moveSans.length - 1] : ""
+    const inCheck = g.isCheck ?? /[+#]$/.test(lastSan)
     board.show(g.fen, { lastMove: last, check: inCheck ? g.turn : null })
     const mine = myColour(s, me)
     const canMove = isLive(s) && !s.pause && mine && g.turn === mine && socket.status === "open"
@@ -61,18 +83,28 @@ export function roomView(main, app, rawCode) {
   function typedMove(event) {
     event.preventDefault()
     const text = el.moveInput.value.trim()
+    el.moveError.textContent = ""
     if (!text || !isLive(s)) return
     if (typedMoveIsIllegal(text, s.game.legalMoves)) {
-      toast("That move isn't legal here.", { kind: "error" })
+      el.moveError.textContent = `${text} isn't legal here.`
       return
     }
-    if (send(CLIENT.MAKE_MOVE, { move: text })) el.moveInput.value = ""
+    // The text stays in the box until the server has made the move, so a refused one can be corrected.
+    if (send(CLIENT.MAKE_MOVE, { move: text })) typed = text
   }
 
   // ---- frames -------------------------------------------------------------------------
   function onFrame({ detail: { frame: f } }) {
+    if (!alive) return
+    const wasMine = s.game && !s.ended && s.game.turn === myColour(s, me)
     const next = reduce(s, f, { code, viewer, serverNow: () => app.serverTime.serverNow(), tracker })
     s = next.state
+    if (next.render && f.type !== SERVER.SIGNAL) pending.clear() // the server has answered
+    if (f.type === SERVER.MOVE_MADE && wasMine && typed !== null) {
+      typed = null
+      el.moveInput.value = ""
+      el.moveError.textContent = ""
+    }
     for (const effect of next.effects) perform(effect)
     if (next.render) render()
   }
@@ -80,10 +112,12 @@ export function roomView(main, app, rawCode) {
   function perform(effect) {
     switch (effect.do) {
       case "toast":
-        toast(effect.text, { kind: effect.kind })
+        if (effect.code === "ILLEGAL_MOVE" && typed !== null) el.moveError.textContent = `${typed} isn't legal here.`
+        else toast(effect.text, { kind: effect.kind })
+        if (effect.code) typed = null
         break
       case "closeEndDialog":
-        closeEndDialog(el.endDialog)
+        endOpen = false
         break
       case "showGame":
         if (effect.gameId) el.boardBox.dataset.game = effect.gameId
@@ -96,13 +130,14 @@ export function roomView(main, app, rawCode) {
       case "endGame":
         if (s.game) drawBoard()
         app.sounds.play("end")
-        showEnd(effect.ended)
+        endOpen = true
         break
       case "revertBoard":
         board.revert()
         break
       case "videoReady":
         video.ready(effect.frame)
+        if (!video.micOn || !video.cameraOn) tellPeer({ media: { mic: video.micOn, camera: video.cameraOn } })
         break
       case "videoUnavailable":
         video.unavailable(effect.reason)
@@ -119,18 +154,79 @@ export function roomView(main, app, rawCode) {
     }
   }
 
-  function showEnd(f) {
-    showEndDialog(el.endDialog, f, {
-      title: endLine(s, f, viewer),
+  function renderEnd() {
+    if (!s.ended || !endOpen) {
+      hideEndPanel(el.endPanel)
+      return
+    }
+    const rematchBy = s.rematch?.byUserId
+    renderEndPanel(el.endPanel, s.ended, {
+      title: endLine(s, s.ended, viewer),
       isHost: isHost(s, me),
       hostName: name(s.hostUserId),
-      onNextGame: () => (closeEndDialog(el.endDialog), render()),
+      closed: Boolean(s.closed),
+      rematch: {
+        canOffer: bothHere(s) && Boolean(myColour(s, me)),
+        mine: rematchBy === me,
+        theirs: rematchBy && rematchBy !== me ? name(rematchBy) : null,
+      },
+      busy,
+      on: {
+        offerRematch: () => request(CLIENT.OFFER_REMATCH),
+        acceptRematch: () => request(CLIENT.ACCEPT_REMATCH),
+        declineRematch: () => request(CLIENT.DECLINE_REMATCH),
+        nextGame: () => ((endOpen = false), render()),
+        close: () => ((endOpen = false), render()),
+      },
     })
   }
-  el.endDialog.addEventListener("close", () => render())
+
+  // Play the friend again once the room has closed: friends in their own room, anyone else
+  // in a fresh one whose link to send them.
+  async function playAgain() {
+    const them = person(s, opponentId(s, me))
+    try {
+      const { friends = [] } = await api.friends()
+      if (them && friends.some((f) => f.friend_user_id === them.userId)) {
+        const { room_code: pair } = await api.pairRoom(them.username)
+        app.navigate(`/room/${pair}`)
+        return
+      }
+      const { roomCode } = await api.reserveRoom()
+      app.navigate(`/room/${roomCode}`)
+    } catch {
+      toast("Couldn't open a new room. Please try again.", { kind: "error" })
+    }
+  }
+
+  // Escape closes the result panel, as it closed the dialog it replaces.
+  const onKey = (event) => {
+    if (event.key === "Escape" && endOpen) {
+      endOpen = false
+      render()
+    }
+  }
+  document.addEventListener("keydown", onKey)
+
+  // Leaving a game under way asks first: a link inside the app, or the tab.
+  const playing = () => isLive(s) && Boolean(myColour(s, me))
+  const onLinkClick = async (event) => {
+    const link = event.target.closest?.("a[href^='#']")
+    if (!link || !playing() || event.defaultPrevented) return
+    event.preventDefault()
+    event.stopPropagation()
+    const sure = await confirmDialog("Leave this game? It is paused, and you lose it unless you come back in time.", { confirm: "Leave", danger: true })
+    if (sure) location.hash = link.getAttribute("href")
+  }
+  const onBeforeUnload = (event) => {
+    if (playing()) event.preventDefault()
+  }
+  document.addEventListener("click", onLinkClick, true)
+  addEventListener("beforeunload", onBeforeUnload)
 
   // ---- rendering ----------------------------------------------------------------------
   function render() {
+    if (!alive) return
     if (s.fatal) {
       roomError(main, s.fatal)
       return
@@ -148,13 +244,21 @@ export function roomView(main, app, rawCode) {
     el.status.textContent = status.text
     el.status.dataset.turn = status.turn
     const offer = drawOfferFromOpponent(s, me)
-    renderDrawBanner(el.drawBanner, offer ? name(offer.offered_by_user_id) : null, send)
+    renderDrawBanner(el.drawBanner, offer ? name(offer.offered_by_user_id) : null, request, busy)
+    const asks = takebackRequestFromOpponent(s, me)
+    renderTakebackBanner(el.takebackBanner, asks ? name(asks) : null, request, busy)
     renderControls(el.controls, gameControls(s, me), {
-      send,
+      send: request,
+      busy,
       onFlip: () => ((s = { ...s, flipped: !s.flipped }), render()),
-      onResult: () => showEnd(s.ended),
+      onResult: () => ((endOpen = true), render()),
     })
-    renderStartForm(el.startForm, { show: canStartGame(s, me) && !el.endDialog.open, lastSettings: s.lastSettings, send })
+    renderEnd()
+    renderClosedNote(el.closedNote, closedNote(s, viewer), { on: { again: playAgain, lobby: () => app.navigate("/") } })
+    renderStartForm(el.startForm, { show: canStartGame(s, me) && !endOpen && !s.closed && !s.rematch, lastSettings: s.lastSettings, send: request, busy: busy(CLIENT.START_GAME) })
+    main.querySelector(".room").dataset.live = String(isLive(s))
+    el.peerNote.textContent = peerNote(s, viewer)
+    el.peerNote.hidden = !el.peerNote.textContent
     renderMoves()
     overlay()
     el.moveForm.hidden = !isLive(s) || !mine
@@ -175,7 +279,12 @@ export function roomView(main, app, rawCode) {
 
   function overlay() {
     const away = opponentAway(s, me)
-    renderOverlay(el.overlay, { offline: socket.status !== "open", awayName: away ? name(away.userId) : null, onRetry: () => socket.retryNow() })
+    renderOverlay(el.overlay, {
+      offline: socket.status !== "open",
+      awayName: away ? name(away.userId) : null,
+      left: Boolean(away && s.leftUserId === away.userId),
+      onRetry: () => socket.retryNow(),
+    })
   }
 
   // ---- clocks and countdowns ----------------------------------------------------------
@@ -184,6 +293,9 @@ export function roomView(main, app, rawCode) {
     const now = app.serverTime.serverNow()
     for (const bar of [el.top, el.bottom]) showClock(bar, clockFace(s, bar.dataset.colour, now))
     showGrace(el.overlay, graceText(s, me, now))
+    const first = firstMoveText(s, viewer, now)
+    el.firstMove.hidden = first === null
+    if (first !== null && el.firstMove.textContent !== first) el.firstMove.textContent = first
   }
   function loop() {
     tick()
@@ -208,13 +320,22 @@ export function roomView(main, app, rawCode) {
   render()
 
   return () => {
+    alive = false
     cancelAnimationFrame(raf)
     clearInterval(interval)
+    clearTimeout(pendingTimer)
     socket.removeEventListener("frame", onFrame)
     socket.removeEventListener("status", onStatus)
-    if (socket.status === "open" && s.joined && !isLive(s)) socket.send(frame(CLIENT.LEAVE_ROOM, { roomCode: code }))
+    document.removeEventListener("keydown", onKey)
+    document.removeEventListener("click", onLinkClick, true)
+    removeEventListener("beforeunload", onBeforeUnload)
+    // Leaving: outside a game the room closes; during one the friend sees at once that
+    // this player has left, and the game waits the reconnect grace for them.
+    if (socket.status === "open" && s.joined && !s.closed) {
+      if (isLive(s)) tellPeer({ left: true })
+      socket.send(frame(CLIENT.LEAVE_ROOM, { roomCode: code }))
+    }
     video.close()
-    closeEndDialog(el.endDialog)
     board.destroy()
   }
 }
