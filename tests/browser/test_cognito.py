@@ -74,9 +74,11 @@ async def sign_up(player: Player, path: str = "/") -> str:
     await page.fill("#auth-username", name)
     await page.fill("#auth-email", email)
     await page.fill("#auth-password", PASSWORD)
+    await player.shot("cognito-sign-up")
     await page.get_by_test_id("auth-submit").click()
     await expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     await expect(page.get_by_test_id("code-destination")).to_have_text(email)
+    await player.shot("cognito-confirm")
     await expect(page.get_by_test_id("resend-code")).to_be_visible()  # moto sends no new code
     await page.fill("#auth-code", CODE)
     await page.get_by_test_id("auth-submit").click()
@@ -151,6 +153,7 @@ async def test_two_factor_sign_in_turned_on_from_the_profile(people: list[Player
         "() => { const i = document.querySelector('[data-testid=mfa-qr]'); return i.complete && i.naturalWidth > 0 }"
     )
     await page.wait_for_function(loaded, timeout=5_000)  # the SVG data: URI shows (the policy allows it)
+    await alice.shot("two-factor-setup")
     secret = (await page.get_by_test_id("mfa-secret").text_content() or "").strip()
     totp = pyotp.TOTP(secret)
     wrong = "000000" if totp.now() != "000000" else "111111"
@@ -167,6 +170,7 @@ async def test_two_factor_sign_in_turned_on_from_the_profile(people: list[Player
     await page.fill("#auth-password", PASSWORD)
     await page.get_by_test_id("auth-submit").click()
     await expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
+    await alice.shot("two-factor-sign-in")
     assert await page.context.cookies() == []  # no session until the code
     await page.fill("#auth-code", wrong)
     await page.get_by_test_id("auth-submit").click()

@@ -63,7 +63,7 @@ export function authView(main, app) {
   /** The shared parts of a screen: its error line, its notice line and its submit button. */
   function screen(title, label, onsubmit, testid = "auth-form") {
     const error = h("p", { class: "form-error", role: "alert", "data-testid": "auth-error" })
-    const notice = h("p", { class: "muted", role: "status", "data-testid": "auth-notice" })
+    const notice = h("p", { class: "muted", role: "status", "data-testid": "auth-notice", hidden: true })
     const submit = h("button", { class: "btn btn-primary btn-wide", type: "submit", "data-testid": "auth-submit" }, label)
     const form = h("form", { class: "card auth-card", "data-testid": testid })
     form.addEventListener("submit", async (event) => {
@@ -127,7 +127,7 @@ export function authView(main, app) {
       name.maxLength = 254
     }
     const password = passwordField("auth-password", "current-password")
-    s.notice.textContent = message
+    say(s.notice, message)
     s.error.textContent = failure
     show(
       clear(
@@ -212,7 +212,7 @@ export function authView(main, app) {
         resend.disabled = true
         try {
           await api.resend(username)
-          s.notice.textContent = destination ? `We sent a new code to ${destination}.` : "We sent a new code to your email."
+          say(s.notice, destination ? `We sent a new code to ${destination}.` : "We sent a new code to your email.")
         } catch (e) {
           s.error.textContent = plainError(e)
         } finally {
@@ -353,6 +353,12 @@ export function authView(main, app) {
   return () => {
     gone = true
   }
+}
+
+/** A notice line shows only with something to say. */
+function say(notice, text) {
+  notice.textContent = text
+  notice.hidden = !text
 }
 
 function pitch() {
