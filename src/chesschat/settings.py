@@ -73,6 +73,14 @@ class Settings(BaseSettings):
     finalizer_reap_seconds: float = 5.0
     finalizer_block_seconds: float = Field(1.0, gt=0, lt=5, description="Under the Redis client's 5 s read timeout.")
 
+    # Game review
+    review_engine_path: str | None = Field(
+        None, description="The UCI engine; default Stockfish on PATH or /usr/games/stockfish. Without one, no reviews."
+    )
+    review_seconds_per_position: float = Field(0.1, gt=0, description="Engine time for each position reviewed.")
+    review_max_plies: int = Field(300, ge=1, description="Plies reviewed at most per game.")
+    review_concurrency: int = Field(1, ge=1, description="Games one process reviews at once (an engine each).")
+
     # Rooms and games
     room_ttl_seconds: int = 3600
     reconnect_grace_seconds: float = 12.0

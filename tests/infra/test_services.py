@@ -29,8 +29,10 @@ DESIGN_TABLES = {
     ),
     "notifications": ("user_id", "notification_id", {}),
     "pair_rooms": ("pair_id", None, {}),
-    # Local accounts' sessions (the identity this version runs with on AWS); expire by TTL.
+    # Local accounts' sessions; expire by TTL.
     "sessions": ("token_hash", None, {}),
+    # Engine reviews, one per reviewed game.
+    "game_analyses": ("game_id", None, {}),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chesschat.domain.game import Game, GameSettings, Reason, Result
+from chesschat.domain.review import Ply, Review
 from chesschat.domain.room import AgreedGame, GameSummary, Participant, Room
 
 
@@ -165,3 +166,19 @@ def room_from_dict(d: dict[str, Any]) -> Room:
         video=d.get("video"),
         rematch_offer_by=d.get("rematch_offer_by"),
     )
+
+
+def review_to_dict(review: Review) -> dict[str, Any]:
+    """The review as the API and the stores write it."""
+    return {
+        "plies": [
+            {"ply": p.ply, "san": p.san, "cp": p.cp, "mate": p.mate, "best": p.best, "judgement": p.judgement}
+            for p in review.plies
+        ],
+        "accuracy": {"white": review.accuracy_white, "black": review.accuracy_black},
+    }
+
+
+def review_from_dict(d: dict[str, Any]) -> Review:
+    plies = tuple(Ply(p["ply"], p["san"], p["cp"], p["mate"], p["best"], p["judgement"]) for p in d["plies"])
+    return Review(plies, d["accuracy"]["white"], d["accuracy"]["black"])

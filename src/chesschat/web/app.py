@@ -18,9 +18,11 @@ from starlette.websockets import WebSocket
 from chesschat.adapters import aws, cognito
 from chesschat.adapters.metrics import PrometheusMetrics, metrics_for
 from chesschat.adapters.records import open_social, open_store
+from chesschat.adapters.records.reviews import open_reviews
 from chesschat.adapters.redis_auth import FernetSealer, RedisAuth, sealing_key
-from chesschat.adapters.redis_live import FinalizationQueue, RedisLive, connect
+from chesschat.adapters.redis_live import AnalysisQueue, FinalizationQueue, RedisLive, connect
 from chesschat.adapters.redis_relay import RedisRelay
+from chesschat.adapters.stockfish import Stockfish, engine_path
 from chesschat.adapters.video_chime import ChimeMeetings, ChimeVideo
 from chesschat.adapters.video_webrtc import WebRTCVideo
 from chesschat.services.accounts import Accounts
@@ -30,14 +32,16 @@ from chesschat.services.identity import Identity, LocalIdentity
 from chesschat.services.ports import Clock, LiveStore, SystemClock, Video
 from chesschat.services.presence import Presence
 from chesschat.services.records import Records, RecordStore
+from chesschat.services.reviews import Reviews
 from chesschat.services.room_commands import RoomCommands
 from chesschat.services.room_repository import RoomRepository
 from chesschat.services.sign_in_throttle import SignInThrottle, ThrottlePolicy
 from chesschat.services.social import Social
 from chesschat.settings import Settings
-from chesschat.web import auth_http, http, records_http, social_http, ws
+from chesschat.web import auth_http, http, records_http, reviews_http, social_http, ws
 from chesschat.web.middleware import CorrelationMiddleware, CrossSiteWriteGuard, SecurityHeadersMiddleware
 from chesschat.workers.finalizer import Finalizer, new_worker_id
+from chesschat.workers.reviewer import Reviewer
 from chesschat.workers.timers import Timers
 
 
@@ -61,6 +65,8 @@ class Wiring:
     finalizer: Finalizer | None
     social: Social
     accounts: Accounts
+    reviews: Reviews
+    reviewer: Reviewer | None
 
 
 def _secret(value: SecretStr | None, arn: str | None, region: str) -> str | None:
@@ -143,6 +149,13 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     finalizer = None
     if settings.finalizer_enabled:
         finalizer = Finalizer(FinalizationQueue(client, new_worker_id()), records, metrics, settings)
+    reviews_store = open_reviews(store)
+    engine_at = engine_path(settings.review_engine_path)
+    reviewer = None
+    if engine_at is not None and settings.finalizer_enabled:
+        engine = Stockfish(engine_at, settings.review_seconds_per_position, settings.review_max_plies)
+        queue = AnalysisQueue(client, new_worker_id())
+        reviewer = Reviewer(queue, reviews_store, store, engine, clock, settings)
     return Wiring(
         settings,
         clock,
@@ -160,6 +173,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         finalizer,
         Social(social_store, store, live, clock, social_http.pusher(live)),
         Accounts(store, social_store, presence),
+        Reviews(records, reviews_store, AnalysisQueue(client), clock, available=engine_at is not None),
+        reviewer,
     )
 
 
@@ -189,9 +204,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> ChessChatApp:
         wiring.timers.start()
         if wiring.finalizer is not None:
             await wiring.finalizer.start()
+        if wiring.reviewer is not None:
+            await wiring.reviewer.start()
         try:
             yield
         finally:
+            if wiring.reviewer is not None:
+                await wiring.reviewer.stop()
             if wiring.finalizer is not None:
                 await wiring.finalizer.stop()
             await wiring.timers.stop()
@@ -204,6 +223,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> ChessChatApp:
     http.install(app)
     auth_http.install(app)
     records_http.install(app)
+    reviews_http.install(app)
     social_http.install(app)
     static = resources.files("chesschat.web") / "static"
     app.mount("/", StaticFiles(directory=str(static), html=True), name="static")

@@ -75,6 +75,14 @@ locals {
       indexes    = {}
       ttl        = null
     }
+    # Engine reviews of finished games, one item per reviewed game.
+    game_analyses = {
+      hash_key   = "game_id"
+      range_key  = null
+      attributes = { game_id = "S" }
+      indexes    = {}
+      ttl        = null
+    }
   }
 }
 

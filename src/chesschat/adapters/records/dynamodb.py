@@ -103,6 +103,7 @@ TABLES: dict[str, dict[str, Any]] = {
     ),
     "notifications": _table("user_id", "notification_id"),
     "pair_rooms": _table("pair_id"),
+    "game_analyses": _table("game_id"),
 }
 
 _serializer = TypeSerializer()

@@ -134,6 +134,15 @@ MIGRATIONS = (
     """,
     # A deleted account keeps only its id and counters, marked, for games still landing.
     "ALTER TABLE users ADD COLUMN deleted_at TEXT",
+    # Engine reviews of finished games, one row per reviewed game (see reviews.py).
+    """
+    CREATE TABLE game_analyses (
+        game_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        result TEXT,
+        updated_at INTEGER NOT NULL
+    )
+    """,
 )
 
 USER_COLUMNS = (
