@@ -204,7 +204,7 @@ def test_in_chime_mode_the_pages_may_reach_the_meetings_hosts_and_the_sdks_worke
     urls = [url for key, url in placement.items() if key != "AudioHostUrl"]  # audio goes over ICE, not fetch
     assert urls and all(_allows(policy["connect-src"], url) for url in urls), policy["connect-src"]
     assert policy["worker-src"] == ["'self'", "blob:"]
-    assert policy["script-src"] == ["'self'"]  # the SDK is this origin's script
+    assert policy["script-src"] == ["'self'", "'wasm-unsafe-eval'"]  # the SDK is this origin's; no eval
     webrtc = _policy(make_server())
-    assert webrtc["connect-src"] == ["'self'"] and "worker-src" not in webrtc
+    assert webrtc["connect-src"] == webrtc["script-src"] == ["'self'"] and "worker-src" not in webrtc
     assert not _allows(webrtc["connect-src"], placement["SignalingUrl"])

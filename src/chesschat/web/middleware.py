@@ -76,10 +76,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # With Chime video the page also talks to the meeting: every MediaPlacement URL Chime hands
 # out (signalling, TURN control, event ingestion, content share) is https:// or wss:// on a
-# chime.aws host, and the SDK runs its audio redundancy encoder in a blob: worker.
+# chime.aws host. The SDK runs its audio redundancy encoder in a blob: worker, and its
+# protobuf library compiles a small WebAssembly module ('wasm-unsafe-eval' allows that, not
+# JavaScript's eval).
 CHIME_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-    "connect-src 'self'", "connect-src 'self' https://*.chime.aws wss://*.chime.aws; worker-src 'self' blob:"
-)
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+).replace("connect-src 'self'", "connect-src 'self' https://*.chime.aws wss://*.chime.aws; worker-src 'self' blob:")
 DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
 
 

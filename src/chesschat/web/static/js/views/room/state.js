@@ -164,7 +164,7 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
       next = endGame(s, f, f, serverNow, effects)
       break
     case SERVER.VIDEO_READY:
-      if (f.provider && f.provider !== "webrtc") effects.push({ do: "videoUnavailable", reason: "This server's video provider is not supported by this page." })
+      if (f.provider && !["webrtc", "chime"].includes(f.provider)) effects.push({ do: "videoUnavailable", reason: "This server's video provider is not supported by this page." })
       else effects.push({ do: "videoReady", frame: f })
       break
     case SERVER.VIDEO_UNAVAILABLE:
