@@ -16,6 +16,9 @@ pytest_plugins = ["tests.cognito_pool"]  # the moto user pool fixtures
 # Processes the tests start (servers, workers, the CLI) run this checkout's code too.
 SRC = Path(__file__).resolve().parents[1] / "src"
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+# A `chesschat serve` the tests start runs without the embedded coturn unless its test asks
+# for one on its own port: the default port (3478) is one per machine.
+os.environ.setdefault("CHESSCHAT_TURN", "off")
 
 
 @pytest.fixture(scope="session")

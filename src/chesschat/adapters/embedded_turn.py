@@ -176,9 +176,15 @@ class EmbeddedTurn:
         """Stop a server whose owner crashed: its pid file names a live turnserver."""
         try:
             process = psutil.Process(int(self.pid_file.read_text().strip()))
-            if process.name() == "turnserver":
-                process.terminate()
-                process.wait(timeout=10)
+            if process.name() != "turnserver":
+                return
+            process.terminate()
+            deadline = time.monotonic() + 10
+            while process.status() != psutil.STATUS_ZOMBIE:  # a zombie has exited; its reaper is not us
+                if time.monotonic() > deadline:
+                    process.kill()
+                    return
+                time.sleep(0.02)
         except (FileNotFoundError, ValueError, psutil.Error):
             pass
 

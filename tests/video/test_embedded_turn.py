@@ -1,0 +1,141 @@
+"""``chesschat serve`` runs its own coturn: started with the app, its secret kept private in
+the data dir, handed to the players in ``video_ready``, stopped with the app; one a crashed
+app left behind is replaced; without ``turnserver`` the app runs without TURN."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psutil
+
+from chesschat.adapters.embedded_turn import stun_answers
+from tests.server.rooms import open_room
+from tests.support import Client, answers, eventually, free_port, signup
+from tests.video.conftest import need_turnserver, turn_overrides
+from tests.video.turn_client import allocate
+
+
+class Serve:
+    """``chesschat serve`` in its own process, its log lines kept in a file."""
+
+    def __init__(self, redis_url: str, data_dir: Path, **env: str) -> None:
+        self.port = free_port()
+        self.data_dir = data_dir
+        self.log = data_dir.parent / f"serve-{self.port}.log"
+        environment = {
+            **os.environ,
+            "CHESSCHAT_REDIS_URL": redis_url,
+            "CHESSCHAT_DATA_DIR": str(data_dir),
+            "CHESSCHAT_PORT": str(self.port),
+            **env,
+        }
+        with self.log.open("wb") as out:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-m", "chesschat.cli.main", "serve"], env=environment, stdout=out, stderr=out
+            )
+        assert eventually(lambda: answers(f"{self.base_url}/healthz"), timeout=30), self.log.read_text()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def events(self) -> list[dict[str, Any]]:
+        lines = self.log.read_text().splitlines()
+        return [orjson.loads(line) for line in lines if line.startswith("{")]
+
+    def turnserver(self) -> psutil.Process:
+        return psutil.Process(int((self.data_dir / "turn" / "turnserver.pid").read_text()))
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            self.popen.wait(timeout=20)
+
+
+def turn_env() -> dict[str, str]:
+    return {f"CHESSCHAT_{name.upper()}": str(value).lower() for name, value in turn_overrides().items()}
+
+
+def gone(process: psutil.Process) -> bool:
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+async def video_ready(base_url: str) -> dict[str, Any]:
+    host = await Client.connect(base_url.replace("http", "ws") + "/ws", signup(base_url))
+    guest = await Client.connect(base_url.replace("http", "ws") + "/ws", signup(base_url))
+    await open_room(host, guest)
+    ready: dict[str, Any] = next(f for f in reversed(host.seen) if f["type"] == "video_ready")
+    await host.close()
+    await guest.close()
+    return ready
+
+
+async def test_serve_starts_coturn_with_a_private_secret_and_stops_it_on_exit(clean_redis: str, tmp_path: Path) -> None:
+    need_turnserver()
+    env = turn_env()
+    turn_port = int(env["CHESSCHAT_TURN_PORT"])
+    serve = Serve(clean_redis, tmp_path / "data", **env)
+    try:
+        coturn = serve.turnserver()
+        assert coturn.name() == "turnserver" and coturn.ppid() == serve.popen.pid
+        turn_dir = tmp_path / "data" / "turn"
+        for private in ("secret", "turnserver.conf"):
+            assert stat.S_IMODE((turn_dir / private).stat().st_mode) == 0o600, private
+        secret = (turn_dir / "secret").read_text().strip()
+        assert len(secret) >= 32
+        assert f"static-auth-secret={secret}" in (turn_dir / "turnserver.conf").read_text().splitlines()
+        assert secret not in serve.log.read_text()
+        assert stun_answers("127.0.0.1", turn_port)
+
+        ready = await video_ready(serve.base_url)
+        turn = next(s for s in ready["iceServers"] if "credential" in s)
+        assert turn["urls"][0] == f"turn:127.0.0.1:{turn_port}?transport=udp"
+        assert allocate("127.0.0.1", turn_port, turn["username"], turn["credential"]).relayed is not None
+    finally:
+        serve.stop()
+    assert serve.popen.returncode == 0
+    assert gone(coturn)
+    assert not stun_answers("127.0.0.1", turn_port)
+
+
+def test_a_coturn_left_by_a_crashed_app_is_replaced_by_the_next_one(clean_redis: str, tmp_path: Path) -> None:
+    need_turnserver()
+    env = turn_env()
+    first = Serve(clean_redis, tmp_path / "data", **env)
+    left_behind = first.turnserver()
+    first.popen.send_signal(signal.SIGKILL)
+    first.popen.wait()
+    assert not gone(left_behind)  # its own session: the kill did not reach it
+    second = Serve(clean_redis, tmp_path / "data", **env)
+    try:
+        assert gone(left_behind)
+        replacement = second.turnserver()
+        assert replacement.pid != left_behind.pid and replacement.ppid() == second.popen.pid
+        assert stun_answers("127.0.0.1", int(env["CHESSCHAT_TURN_PORT"]))
+    finally:
+        second.stop()
+    assert gone(replacement)
+
+
+async def test_without_turnserver_serve_warns_and_runs_without_turn(clean_redis: str, tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    serve = Serve(clean_redis, tmp_path / "data", PATH=str(empty), **turn_env())
+    try:
+        warnings = [e for e in serve.events() if e.get("event") == "turn_unavailable"]
+        assert warnings and "turnserver is not installed" in warnings[0]["reason"]
+        assert warnings[0]["level"] == "warning"
+        assert (await video_ready(serve.base_url))["iceServers"] == []
+    finally:
+        serve.stop()
+    assert serve.popen.returncode == 0
