@@ -29,6 +29,8 @@ const assets = [
   "pieces/staunty.svg",
   "extensions/markers/markers.css",
   "extensions/markers/markers.svg",
+  "extensions/arrows/arrows.css",
+  "extensions/arrows/arrows.svg",
   "extensions/promotion-dialog/promotion-dialog.css",
 ]
 for (const asset of assets) {
