@@ -1,6 +1,6 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { START_FEN, checkMove, kingSquare, moveRows, normalizeFen, parseUci, targetsFrom, turnOf, withPromotion } from "../../src/chesschat/web/static/js/moves.js"
+import { START_FEN, checkMove, kingSquare, moveRows, normalizeFen, parseUci, sanSquares, targetsFrom, turnOf, withPromotion } from "../../src/chesschat/web/static/js/moves.js"
 
 const opening = ["e2e3", "e2e4", "g1f3", "g1h3", "b1c3", "b1a3"]
 
@@ -38,4 +38,28 @@ test("FEN helpers read the side to move and accept the literal start", () => {
   assert.equal(turnOf("8/8/8/8/8/8/6k1/K7 b - - 0 1"), "black")
   assert.deepEqual(parseUci("e7e8q"), { from: "e7", to: "e8", promotion: "q" })
   assert.deepEqual(moveRows(["e4", "e5", "Nf3"]), [[1, "e4", "e5"], [2, "Nf3", ""]])
+})
+
+test("sanSquares finds where a SAN move goes from and to", () => {
+  const scholar = "r1bqkbnr/pppp1ppp/2n5/4p2Q/2B1P3/8/PPPP1PPP/RNB1K1NR b KQkq - 3 3"
+  assert.deepEqual(sanSquares(scholar, "Qe7"), { from: "d8", to: "e7" })
+  assert.deepEqual(sanSquares(scholar, "g6"), { from: "g7", to: "g6" })
+  assert.deepEqual(sanSquares(scholar, "Nf6"), { from: "g8", to: "f6" })
+  assert.deepEqual(sanSquares("start", "e4"), { from: "e2", to: "e4" })
+  assert.deepEqual(sanSquares("start", "Nf3"), { from: "g1", to: "f3" })
+  assert.deepEqual(sanSquares("rnbqkbnr/ppp1p1pp/8/3pPp2/8/8/PPPP1PPP/RNBQKBNR w KQkq f6 0 3", "exf6"), { from: "e5", to: "f6" })
+  assert.deepEqual(sanSquares("8/4P1k1/8/8/8/8/8/4K2R w K - 0 1", "e8=Q+"), { from: "e7", to: "e8" })
+  assert.deepEqual(sanSquares("8/4P1k1/8/8/8/8/8/4K2R w K - 0 1", "O-O"), { from: "e1", to: "g1" })
+  assert.deepEqual(sanSquares("7k/8/8/8/8/8/8/R6R w - - 0 1", "Rhd1"), { from: "h1", to: "d1" })
+  assert.deepEqual(sanSquares("7k/8/8/8/8/8/8/R6R w - - 0 1", "Rad1+"), { from: "a1", to: "d1" })
+})
+
+test("sanSquares leaves out a pinned piece, which SAN does not name", () => {
+  assert.deepEqual(sanSquares("4k3/8/8/8/4r3/8/N3N3/4K3 w - - 0 1", "Nc3"), { from: "a2", to: "c3" })
+})
+
+test("sanSquares is null for what the side to move cannot play", () => {
+  assert.equal(sanSquares("start", "e5"), null)
+  assert.equal(sanSquares("start", "Nd4"), null)
+  assert.equal(sanSquares("start", "hello"), null)
 })

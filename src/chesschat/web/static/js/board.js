@@ -1,6 +1,9 @@
 // The board: cm-chessboard (MIT, bundled from npm into /vendor) with drag and click input,
-// legal-target hints from legalMoves, a promotion picker, and last-move / check highlights.
+// legal-target hints from legalMoves, a promotion picker, last-move / check highlights, and
+// one arrow (the engine's move in a review).
 import {
+  ARROW_TYPE,
+  Arrows,
   COLOR,
   Chessboard,
   INPUT_EVENT_TYPE,
@@ -30,7 +33,7 @@ export class Board {
       position: this.fen,
       assetsUrl: ASSETS,
       style: { cssClass: "chesschat", showCoordinates: true, pieces: { file: "pieces/staunty.svg" }, animationDuration: 180 },
-      extensions: [{ class: Markers, props: { autoMarkers: MARKER_TYPE.frame } }, { class: PromotionDialog }],
+      extensions: [{ class: Markers, props: { autoMarkers: MARKER_TYPE.frame } }, { class: PromotionDialog }, { class: Arrows }],
     })
     this.element.dataset.fen = this.fen
     this.element.dataset.orientation = "white"
@@ -59,6 +62,13 @@ export class Board {
     }
     const king = check ? kingSquare(this.fen, check) : null
     if (king) this.board.addMarker(CHECK, king)
+  }
+
+  /** An arrow from→to (squares), or none for null; `data-arrow` holds it ("f8e7", or ""). */
+  arrow(squares) {
+    this.board.removeArrows()
+    if (squares) this.board.addArrow(ARROW_TYPE.info, squares.from, squares.to)
+    this.element.dataset.arrow = squares ? squares.from + squares.to : ""
   }
 
   /** Put back the last position the server confirmed (after a refused or cancelled move). */
