@@ -96,6 +96,7 @@ module "vpc" {
   private_app_subnet_cidrs    = var.private_app_subnet_cidrs
   private_data_subnet_cidrs   = var.private_data_subnet_cidrs
   nat_gateway_mode            = var.nat_gateway_mode
+  nat_instance_type           = var.nat_instance_type
   interface_endpoints         = var.interface_endpoints
   interface_endpoint_az_count = var.interface_endpoint_az_count
   flow_log_retention_days     = var.log_retention_days
@@ -135,6 +136,7 @@ module "elasticache" {
   private_data_subnet_ids = module.vpc.private_data_subnet_ids
   fargate_sg_id           = module.ecs.fargate_task_sg_id
   node_type               = var.redis_node_type
+  replica_count           = var.redis_replica_count
   kms_key_arn             = module.monitoring.kms_key_arn
   tags                    = local.tags
 }

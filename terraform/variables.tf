@@ -86,14 +86,20 @@ variable "private_data_subnet_cidrs" {
 }
 
 variable "nat_gateway_mode" {
-  description = "single (one NAT gateway, the default) or per_az (one per AZ, no single-AZ egress dependency)."
+  description = "single (one NAT gateway, the default), per_az (one per AZ, no single-AZ egress dependency) or instance (one NAT instance, HTTPS only: the cheapest, see docs/cost.md)."
   type        = string
   default     = "single"
 
   validation {
-    condition     = contains(["single", "per_az"], var.nat_gateway_mode)
-    error_message = "nat_gateway_mode must be \"single\" or \"per_az\"."
+    condition     = contains(["single", "per_az", "instance"], var.nat_gateway_mode)
+    error_message = "nat_gateway_mode must be \"single\", \"per_az\" or \"instance\"."
   }
+}
+
+variable "nat_instance_type" {
+  description = "Instance type of the NAT instance when nat_gateway_mode = instance (arm64)."
+  type        = string
+  default     = "t4g.nano"
 }
 
 variable "interface_endpoints" {
@@ -206,9 +212,15 @@ variable "autoscaling_max_capacity" {
 }
 
 variable "redis_node_type" {
-  description = "ElastiCache node type of the primary and its replica."
+  description = "ElastiCache node type of the primary and its replicas."
   type        = string
   default     = "cache.t4g.micro"
+}
+
+variable "redis_replica_count" {
+  description = "Redis replicas beside the primary: 1 or more for automatic failover to another AZ, 0 for a single node."
+  type        = number
+  default     = 1
 }
 
 variable "identity_provider" {

@@ -40,15 +40,59 @@ def test_cidr_validation_rejects_what_is_not_a_cidr() -> None:
         assert "cidrhost(" in validation["condition"], name
 
 
-def test_nat_gateway_mode_is_single_or_per_az() -> None:
+def test_nat_gateway_mode_is_single_per_az_or_instance() -> None:
     for mod in (hcl.root(), hcl.module("vpc")):
         variable = mod.variables["nat_gateway_mode"]
         assert variable["default"] == "single"
         (validation,) = variable["validation"]
-        assert 'contains(["single", "per_az"], var.nat_gateway_mode)' in validation["condition"]
+        assert 'contains(["single", "per_az", "instance"], var.nat_gateway_mode)' in validation["condition"]
     vpc = hcl.module("vpc")
-    assert vpc.locals["nat_count"] == '${var.nat_gateway_mode == "per_az" ? local.az_count : 1}'
+    assert vpc.locals["nat_instance"] == '${var.nat_gateway_mode == "instance"}'
+    assert vpc.locals["nat_count"] == (
+        '${var.nat_gateway_mode == "per_az" ? local.az_count : local.nat_instance ? 0 : 1}'
+    )
     assert vpc.resource("aws_nat_gateway", "this")["count"] == "${local.nat_count}"
+    assert vpc.resource("aws_eip", "nat")["count"] == "${local.nat_count}"
+    assert vpc.locals["nat_instance_count"] == "${local.nat_instance ? 1 : 0}"
+    assert hcl.root().module_calls["vpc"]["nat_instance_type"] == "${var.nat_instance_type}"
+
+
+def test_nat_instance_forwards_from_a_fixed_interface_and_heals_itself() -> None:
+    vpc = hcl.module("vpc")
+    eni = vpc.resource("aws_network_interface", "nat")
+    assert eni["source_dest_check"] is False
+    assert eni["subnet_id"] == "${aws_subnet.public[0].id}"
+    assert eni["security_groups"] == ["${aws_security_group.nat_instance[0].id}"]
+    assert vpc.resource("aws_eip", "nat_instance")["network_interface"] == "${aws_network_interface.nat[0].id}"
+    template = vpc.resource("aws_launch_template", "nat")
+    (interface,) = template["network_interfaces"]
+    assert interface == {"network_interface_id": "${aws_network_interface.nat[0].id}", "device_index": 0}
+    assert template["metadata_options"][0]["http_tokens"] == "required"
+    assert template["block_device_mappings"][0]["ebs"][0]["encrypted"] is True
+    assert "nat_instance.sh.tftpl" in template["user_data"]
+    script = (hcl.MODULES / "vpc" / "nat_instance.sh.tftpl").read_text(encoding="utf-8")
+    assert "net.ipv4.ip_forward = 1" in script
+    assert "-t nat -A POSTROUTING -s ${vpc_cidr}" in script and "MASQUERADE" in script
+    group = vpc.resource("aws_autoscaling_group", "nat")
+    assert (group["min_size"], group["max_size"], group["desired_capacity"]) == (1, 1, 1)
+    assert group["vpc_zone_identifier"] == ["${aws_subnet.public[0].id}"]
+    assert group["launch_template"][0]["id"] == "${aws_launch_template.nat[0].id}"
+
+
+def test_nat_instance_takes_https_from_the_app_tier_only() -> None:
+    vpc = hcl.module("vpc")
+    ingress = vpc.resource("aws_vpc_security_group_ingress_rule", "nat_instance_https")
+    assert ingress["for_each"] == "${local.nat_instance ? toset(var.private_app_subnet_cidrs) : toset([])}"
+    assert ingress["cidr_ipv4"] == "${each.key}"
+    assert (ingress["ip_protocol"], ingress["from_port"], ingress["to_port"]) == ("tcp", 443, 443)
+    ingress_rules = [
+        body
+        for rtype, _, body in vpc.all_resources()
+        if rtype == "aws_vpc_security_group_ingress_rule" and "nat_instance" in str(body["security_group_id"])
+    ]
+    assert ingress_rules == [ingress]
+    egress = vpc.resource("aws_vpc_security_group_egress_rule", "nat_instance_https")
+    assert (egress["ip_protocol"], egress["from_port"], egress["to_port"]) == ("tcp", 443, 443)
 
 
 def test_each_tier_has_its_own_route_tables() -> None:
@@ -68,7 +112,9 @@ def test_public_tier_routes_to_the_internet_gateway() -> None:
 def test_private_app_tier_goes_out_through_nat_only() -> None:
     (route,) = hcl.module("vpc").resource("aws_route_table", "private_app")["route"]
     assert route["cidr_block"] == "0.0.0.0/0"
-    assert "aws_nat_gateway.this[" in route["nat_gateway_id"]
+    # A NAT gateway, or the NAT instance's interface: one of the two, never an internet gateway.
+    assert route["nat_gateway_id"].startswith("${local.nat_instance ? null : aws_nat_gateway.this[")
+    assert route["network_interface_id"] == "${local.nat_instance ? aws_network_interface.nat[0].id : null}"
     assert "gateway_id" not in route
 
 

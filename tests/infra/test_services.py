@@ -69,7 +69,7 @@ def test_dynamodb_tables_have_pitr_and_encryption_and_are_on_demand() -> None:
     assert table["deletion_protection_enabled"] == "${var.deletion_protection}"
 
 
-def test_redis_has_tls_auth_token_in_secrets_manager_encryption_and_a_replica() -> None:
+def test_redis_has_tls_auth_token_in_secrets_manager_encryption_and_by_default_a_replica() -> None:
     elasticache = hcl.module("elasticache")
     group = elasticache.resource("aws_elasticache_replication_group", "this")
     assert group["transit_encryption_enabled"] is True
@@ -77,7 +77,13 @@ def test_redis_has_tls_auth_token_in_secrets_manager_encryption_and_a_replica() 
     assert group["auth_token"] == "${random_password.auth_token.result}"
     assert group["num_cache_clusters"] == "${1 + var.replica_count}"
     assert elasticache.variables["replica_count"]["default"] == 1
-    assert group["automatic_failover_enabled"] is True and group["multi_az_enabled"] is True
+    assert hcl.root().variables["redis_replica_count"]["default"] == 1
+    assert hcl.root().module_calls["elasticache"]["replica_count"] == "${var.redis_replica_count}"
+    # Failover needs a replica to fail over to; a single node (replica_count = 0) has none.
+    assert group["automatic_failover_enabled"] == "${var.replica_count > 0}"
+    assert group["multi_az_enabled"] == "${var.replica_count > 0}"
+    (validation,) = elasticache.variables["replica_count"]["validation"]
+    assert "var.replica_count >= 0" in validation["condition"]
     assert group["subnet_group_name"] == "${aws_elasticache_subnet_group.this.name}"
     assert elasticache.resource("aws_elasticache_subnet_group", "this")["subnet_ids"] == (
         "${var.private_data_subnet_ids}"

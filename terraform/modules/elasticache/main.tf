@@ -1,5 +1,5 @@
 # Redis for the live state: TLS in transit, an AUTH token kept in Secrets Manager,
-# encryption at rest, a primary and a replica in different AZs.
+# encryption at rest, a primary and (unless replica_count = 0) replicas in other AZs.
 
 resource "aws_security_group" "this" {
   name_prefix = "${var.name}-redis-"
@@ -64,6 +64,7 @@ resource "aws_secretsmanager_secret_version" "auth_token" {
 }
 
 resource "aws_elasticache_replication_group" "this" {
+  # checkov:skip=CKV2_AWS_50:Multi-AZ failover is on whenever there is a replica (the default); replica_count = 0 is a single node with nothing to fail over to, a trade docs/cost.md describes.
   replication_group_id       = var.name
   description                = "ChessChat live state (${var.name})"
   engine                     = "redis"
@@ -71,8 +72,8 @@ resource "aws_elasticache_replication_group" "this" {
   node_type                  = var.node_type
   port                       = 6379
   num_cache_clusters         = 1 + var.replica_count
-  automatic_failover_enabled = true
-  multi_az_enabled           = true
+  automatic_failover_enabled = var.replica_count > 0
+  multi_az_enabled           = var.replica_count > 0
   parameter_group_name       = aws_elasticache_parameter_group.this.name
   subnet_group_name          = aws_elasticache_subnet_group.this.name
   security_group_ids         = [aws_security_group.this.id]

@@ -25,13 +25,13 @@ variable "node_type" {
 }
 
 variable "replica_count" {
-  description = "Read replicas next to the primary (1 gives automatic failover across AZs)."
+  description = "Read replicas next to the primary: 1 or more gives automatic failover to another AZ; 0 is a single node, whose loss drops the live games until it is replaced."
   type        = number
   default     = 1
 
   validation {
-    condition     = var.replica_count >= 1 && var.replica_count <= 5
-    error_message = "replica_count must be between 1 and 5 (at least one, for failover)."
+    condition     = var.replica_count >= 0 && var.replica_count <= 5 && floor(var.replica_count) == var.replica_count
+    error_message = "replica_count must be a whole number from 0 to 5."
   }
 }
 

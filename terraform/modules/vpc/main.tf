@@ -5,9 +5,10 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  az_count = length(var.azs)
-  # One NAT gateway in the first public subnet, or one per AZ.
-  nat_count = var.nat_gateway_mode == "per_az" ? local.az_count : 1
+  az_count     = length(var.azs)
+  nat_instance = var.nat_gateway_mode == "instance"
+  # One NAT gateway in the first public subnet, one per AZ, or none (a NAT instance instead).
+  nat_count = var.nat_gateway_mode == "per_az" ? local.az_count : local.nat_instance ? 0 : 1
 }
 
 resource "aws_vpc" "this" {
@@ -102,15 +103,17 @@ resource "aws_route_table_association" "public" {
   route_table_id = aws_route_table.public.id
 }
 
-# Private app tier: outbound only, through a NAT gateway (its own AZ's in per_az mode).
+# Private app tier: outbound only, through a NAT gateway (its own AZ's in per_az mode) or
+# the NAT instance's network interface.
 resource "aws_route_table" "private_app" {
   count = local.az_count
 
   vpc_id = aws_vpc.this.id
 
   route {
-    cidr_block     = "0.0.0.0/0"
-    nat_gateway_id = aws_nat_gateway.this[var.nat_gateway_mode == "per_az" ? count.index : 0].id
+    cidr_block           = "0.0.0.0/0"
+    nat_gateway_id       = local.nat_instance ? null : aws_nat_gateway.this[var.nat_gateway_mode == "per_az" ? count.index : 0].id
+    network_interface_id = local.nat_instance ? aws_network_interface.nat[0].id : null
   }
 
   tags = merge(var.tags, { Name = "${var.name}-app-${var.azs[count.index]}", Tier = "private-app" })
@@ -123,7 +126,7 @@ resource "aws_route_table_association" "private_app" {
   route_table_id = aws_route_table.private_app[count.index].id
 }
 
-# Private data tier: the local route only. No internet gateway, no NAT gateway.
+# Private data tier: the local route only. No internet gateway, no NAT.
 resource "aws_route_table" "private_data" {
   vpc_id = aws_vpc.this.id
 

@@ -24,8 +24,13 @@ output "private_data_subnet_ids" {
 }
 
 output "nat_gateway_ids" {
-  description = "NAT gateways: one, or one per AZ."
+  description = "NAT gateways: one, one per AZ, or none with a NAT instance."
   value       = aws_nat_gateway.this[*].id
+}
+
+output "nat_instance_network_interface_id" {
+  description = "Network interface the private app routes send to the NAT instance (null with NAT gateways)."
+  value       = one(aws_network_interface.nat[*].id)
 }
 
 output "interface_endpoint_ids" {

@@ -55,13 +55,24 @@ variable "private_data_subnet_cidrs" {
 }
 
 variable "nat_gateway_mode" {
-  description = "single: one NAT gateway for all private app subnets (cheaper, one-AZ egress dependency); per_az: one NAT gateway per AZ."
+  description = "single: one NAT gateway for all private app subnets (one-AZ egress dependency); per_az: one NAT gateway per AZ; instance: one NAT instance in an autoscaling group of one (cheapest, one-AZ egress, HTTPS only, minutes of outage while a failed instance is replaced)."
   type        = string
   default     = "single"
 
   validation {
-    condition     = contains(["single", "per_az"], var.nat_gateway_mode)
-    error_message = "nat_gateway_mode must be \"single\" or \"per_az\"."
+    condition     = contains(["single", "per_az", "instance"], var.nat_gateway_mode)
+    error_message = "nat_gateway_mode must be \"single\", \"per_az\" or \"instance\"."
+  }
+}
+
+variable "nat_instance_type" {
+  description = "EC2 instance type of the NAT instance (nat_gateway_mode = instance); an arm64 (Graviton) type."
+  type        = string
+  default     = "t4g.nano"
+
+  validation {
+    condition     = can(regex("^[a-z][0-9]+g[a-z]*\\.[a-z0-9]+$", var.nat_instance_type))
+    error_message = "nat_instance_type must be a Graviton (arm64) type such as t4g.nano: the image is arm64."
   }
 }
 
