@@ -242,6 +242,7 @@ export function roomView(main, app, rawCode) {
     fill(el.bottom, bottomColour)
     const status = statusLine(s, viewer)
     el.status.textContent = status.text
+    el.status.hidden = Boolean(s.ended && endOpen) // the result panel says it
     el.status.dataset.turn = status.turn
     const offer = drawOfferFromOpponent(s, me)
     renderDrawBanner(el.drawBanner, offer ? name(offer.offered_by_user_id) : null, request, busy)
@@ -259,6 +260,7 @@ export function roomView(main, app, rawCode) {
     main.querySelector(".room").dataset.live = String(isLive(s))
     el.peerNote.textContent = peerNote(s, viewer)
     el.peerNote.hidden = !el.peerNote.textContent
+    if (s.closed) el.videoNote.textContent = "The call has ended."
     renderMoves()
     overlay()
     el.moveForm.hidden = !isLive(s) || !mine
