@@ -56,7 +56,7 @@ def test_the_installed_command_lists_its_commands(venv: Path) -> None:
         [venv / "bin" / "chesschat", "--help"], capture_output=True, text=True, env=_env(), timeout=60
     )
     assert done.returncode == 0, done.stderr
-    for command in ("serve", "bench", "deadletter", "db"):
+    for command in ("serve", "bench", "deadletter", "db", "cost"):
         assert command in done.stdout
 
 
@@ -66,7 +66,7 @@ def test_every_module_imports_without_the_test_extras(venv: Path) -> None:
         "assert 'site-packages' in chesschat.__file__, chesschat.__file__\n"
         "for module in pkgutil.walk_packages(chesschat.__path__, 'chesschat.'):\n"
         "    importlib.import_module(module.name)\n"
-        "for extra in ('httpx', 'pytest', 'moto', 'playwright', 'hypothesis'):\n"
+        "for extra in ('httpx', 'pytest', 'moto', 'playwright', 'hypothesis', 'matplotlib'):\n"
         "    try:\n"
         "        importlib.import_module(extra)\n"
         "    except ImportError:\n"

@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 
-from chesschat.cli import bench, ops, turn
+from chesschat.cli import bench, cost, ops, turn
 from chesschat.cli.limits import raise_fd_limit
 from chesschat.settings import load_settings
 
@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ops.register(sub)
     turn.register(sub)
     bench.register(sub)
+    cost.register(sub)
     args = parser.parse_args(argv)
     return int(args.run(args))
 
