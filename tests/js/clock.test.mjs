@@ -56,3 +56,10 @@ test("secondsUntil counts down whole seconds to a deadline", () => {
   assert.equal(secondsUntil(10_000, 9_001), 1)
   assert.equal(secondsUntil(10_000, 12_000), 0)
 })
+
+test("no clock runs while the first-move deadline counts", () => {
+  const snap = clockSnapshot({ timeWhite: 300, timeBlack: 300, turn: "white", serverTimestampMs: 0, firstMoveDeadlineMs: 30_000 })
+  assert.equal(snap.running, false)
+  assert.equal(remainingAt(snap, "white", 10_000), 300)
+  assert.equal(clockSnapshot({ timeWhite: 300, timeBlack: 300, turn: "white", serverTimestampMs: 0, firstMoveDeadlineMs: null }).running, true)
+})

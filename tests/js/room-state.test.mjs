@@ -253,3 +253,42 @@ test("names come from the participants, then the viewer's own, else 'Opponent'",
   assert.equal(nameOf(s, "u1", ALICE), "alice")
   assert.equal(nameOf(s, "u3", ALICE), "Opponent")
 })
+
+test("a rematch offer is kept until it is declined or a game starts; the offerer hears a decline", () => {
+  const apply = room()
+  const s = apply(joinedWithGame(apply), { type: "game_ended", gameId: "g1", winner: "u1", result: "resign", timeWhite: 300, timeBlack: 300 }).state
+  const offered = apply(s, { type: "rematch_offered", byUserId: "u2", whitePlayerId: "u2", blackPlayerId: "u1" })
+  assert.equal(offered.state.rematch.byUserId, "u2")
+  assert.deepEqual(offered.effects, [{ do: "toast", text: "Bob offers a rematch." }])
+  const mine = apply(s, { type: "rematch_offered", byUserId: "u1", whitePlayerId: "u2", blackPlayerId: "u1" }).state
+  const declined = apply(mine, { type: "rematch_declined", byUserId: "u2" })
+  assert.equal(declined.state.rematch, null)
+  assert.deepEqual(declined.effects, [{ do: "toast", text: "Bob declined the rematch." }])
+  assert.equal(apply(offered.state, { type: "game_started", ...game({ gameId: "g2" }) }).state.rematch, null)
+  const rejoined = apply(s, { type: "room_joined", hostUserId: "u1", participants: [alice, bob], activeGame: null, rematchOfferBy: "u2" })
+  assert.equal(rejoined.state.rematch.byUserId, "u2")
+})
+
+test("a takeback request waits for an answer; a declined request and a declined draw are told to the asker", () => {
+  const apply = room()
+  const s = joinedWithGame(apply, { takebackAllowed: { white: true, black: false } })
+  const asked = apply(s, { type: "takeback_requested", gameId: "g1", byUserId: "u1" }).state
+  assert.equal(asked.game.takebackRequestBy, "u1")
+  assert.deepEqual(asked.game.takebackAllowed, { white: false, black: false })
+  const declined = apply(asked, { type: "takeback_declined", gameId: "g1", byUserId: "u2" })
+  assert.equal(declined.state.game.takebackRequestBy, null)
+  assert.deepEqual(declined.effects, [{ do: "toast", text: "Bob declined your takeback request." }])
+  assert.deepEqual(apply(s, { type: "draw_declined", gameId: "g1", byUserId: "u2" }).effects, [{ do: "toast", text: "Bob declined your draw offer." }])
+  assert.deepEqual(apply(s, { type: "draw_declined", gameId: "g1", byUserId: "u1" }).effects, [])
+})
+
+test("the friend's own signals say they left or switched their mic or camera; the rest goes to the call", () => {
+  const apply = room()
+  const s = joinedWithGame(apply)
+  assert.equal(apply(s, { type: "signal", from: "u2", data: { left: true } }).state.leftUserId, "u2")
+  assert.deepEqual(apply(s, { type: "signal", from: "u2", data: { media: { mic: false, camera: true } } }).state.peerMedia, { mic: false, camera: true })
+  const sdp = { sid: "x", description: { type: "offer", sdp: "v=0" } }
+  assert.deepEqual(apply(s, { type: "signal", from: "u2", data: sdp }).effects, [{ do: "videoSignal", data: sdp }])
+  const back = apply({ ...s, leftUserId: "u2", pause: { userId: "u2" } }, { type: "reconnect_state", status: "restored", disconnectedUserId: "u2" })
+  assert.equal(back.state.leftUserId, null)
+})

@@ -2,7 +2,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import { clockSnapshot } from "../../src/chesschat/web/static/js/clock.js"
 import { initialState } from "../../src/chesschat/web/static/js/views/room/state.js"
-import { clockFace, connectionLabel, endLine, graceText, seat, statusLine } from "../../src/chesschat/web/static/js/views/room/status.js"
+import { closedNote, clockFace, connectionLabel, endLine, firstMoveText, graceText, peerNote, seat, statusLine } from "../../src/chesschat/web/static/js/views/room/status.js"
 
 const ALICE = { userId: "u1", username: "alice" }
 const alice = { userId: "u1", username: "alice", connected: true }
@@ -78,4 +78,29 @@ test("the connection badge says online, reconnecting or connecting", () => {
   assert.equal(connectionLabel("open"), "● online")
   assert.equal(connectionLabel("reconnecting"), "● reconnecting")
   assert.equal(connectionLabel("closed"), "● connecting")
+})
+
+test("the first-move countdown shows until both sides have moved, to the mover and to the other", () => {
+  const first = playing()
+  first.game = { ...first.game, firstMoveDeadlineMs: NOW + 27_500 }
+  assert.equal(firstMoveText(first, ALICE, NOW), "Make your first move: 28 s left, or the game is aborted.")
+  assert.equal(firstMoveText({ ...first, game: { ...first.game, turn: "black" } }, ALICE, NOW), "Bob has 28 s for their first move.")
+  assert.equal(firstMoveText(playing(), ALICE, NOW), null)
+  assert.equal(firstMoveText({ ...first, pause: { userId: "u2" } }, ALICE, NOW), null)
+})
+
+test("the friend's video tile says left, reconnecting, camera off or muted", () => {
+  assert.equal(peerNote(playing(), ALICE), "")
+  assert.equal(peerNote(playing({ leftUserId: "u2" }), ALICE), "left the room")
+  assert.equal(peerNote(playing({ pause: { userId: "u2" } }), ALICE), "reconnecting")
+  assert.equal(peerNote(playing({ peerMedia: { mic: false, camera: false } }), ALICE), "camera off · muted")
+  assert.equal(peerNote(waiting({ participants: [alice] }), ALICE), "")
+})
+
+test("a closed room's note says why, in calm words", () => {
+  assert.equal(closedNote(playing(), ALICE), null)
+  assert.deepEqual(closedNote(playing({ closed: { reason: "reconnect_expired" } }), ALICE), { text: "Bob didn't come back.", opponentName: "Bob" })
+  assert.equal(closedNote(playing({ closed: { reason: "left" } }), ALICE).text, "Bob left the room.")
+  assert.equal(closedNote(playing({ closed: { reason: "expired" } }), ALICE).text, "This room has expired.")
+  assert.equal(closedNote(waiting({ participants: [alice], closed: { reason: null } }), ALICE).text, "This room has closed.")
 })
