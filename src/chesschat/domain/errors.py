@@ -107,3 +107,7 @@ class ReconnectWindowExpired(DomainError):
 
 class InvalidSettings(DomainError):
     code = "INVALID_PAYLOAD"
+
+
+class ChatTooFast(DomainError):
+    code = "RATE_LIMITED"

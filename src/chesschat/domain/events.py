@@ -54,6 +54,15 @@ class VideoReady:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatSaid:
+    """A line of the players' chat."""
+
+    user_id: str
+    text: str
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class VideoUnavailable:
     """Video cannot start in this room; the game goes on."""
 
@@ -124,6 +133,7 @@ Event = (
     | ReconnectState
     | VideoReady
     | VideoUnavailable
+    | ChatSaid
     | GameStarted
     | MoveMade
     | TakebackApplied

@@ -21,6 +21,7 @@ import chess
 from chesschat.domain import clock, errors, play
 from chesschat.domain import game as g
 from chesschat.domain.events import (
+    ChatSaid,
     DrawDeclined,
     DrawOfferState,
     Event,
@@ -108,6 +109,8 @@ class Room:
     """Provider state (e.g. a Chime meeting) kept with the room."""
     rematch_offer_by: str | None = None
     """Who offered the next game, between games, until it is answered."""
+    chat: tuple[ChatSaid, ...] = ()
+    """The players' latest chat lines, oldest first (kept for the room's life only)."""
 
     def participant(self, user_id: str) -> Participant | None:
         for p in self.participants:
@@ -212,6 +215,30 @@ def join(room: Room, player: Player, connection_id: str, now_ms: int, ttl_ms: in
     if room.status == "active":
         events.append(VideoReady(None if deadline is not None else player.user_id))
     return Transition(room, tuple(events))
+
+
+CHAT_KEPT = 100
+"""Chat lines a room keeps (and a player sees on joining)."""
+CHAT_BURST = 5
+CHAT_WINDOW_MS = 10_000
+"""A player may say at most ``CHAT_BURST`` lines in any ``CHAT_WINDOW_MS``."""
+
+
+def say(room: Room, user_id: str, text: str, now_ms: int) -> Transition:
+    """A seated player's chat line, for both players.
+
+    :raises errors.NotInRoom: not a player of this room.
+    :raises errors.ChatTooFast: too many lines just now.
+    """
+    if room.status in CLOSED:
+        raise errors.RoomTerminated()
+    if room.participant(user_id) is None:
+        raise errors.NotInRoom()
+    recent = sum(1 for line in room.chat if line.user_id == user_id and now_ms - line.at_ms < CHAT_WINDOW_MS)
+    if recent >= CHAT_BURST:
+        raise errors.ChatTooFast(f"At most {CHAT_BURST} chat lines in {CHAT_WINDOW_MS // 1000} seconds.")
+    line = ChatSaid(user_id, text, now_ms)
+    return Transition(replace(room, chat=(*room.chat, line)[-CHAT_KEPT:]), (line,))
 
 
 def bind_video(room: Room, state: dict[str, Any]) -> Transition | None:

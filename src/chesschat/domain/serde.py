@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chesschat.domain.events import ChatSaid
 from chesschat.domain.game import Game, GameSettings, Reason, Result
 from chesschat.domain.review import Ply, Review
 from chesschat.domain.room import AgreedGame, GameSummary, Participant, Room
@@ -134,6 +135,7 @@ def room_to_dict(room: Room) -> dict[str, Any]:
         "chime_meeting_data": (room.video or {}).get("meeting"),
         "video": room.video,
         "rematch_offer_by": room.rematch_offer_by,
+        "chat": [[line.user_id, line.text, line.at_ms] for line in room.chat],
     }
 
 
@@ -165,6 +167,7 @@ def room_from_dict(d: dict[str, Any]) -> Room:
         closed_reason=d.get("closed_reason"),
         video=d.get("video"),
         rematch_offer_by=d.get("rematch_offer_by"),
+        chat=tuple(ChatSaid(uid, text, int(at)) for uid, text, at in d.get("chat", ())),
     )
 
 

@@ -21,6 +21,8 @@ from chesschat.domain.room import ColourAsked
 ROOM_CODE_INPUT = re.compile(r"[A-Za-z0-9]{8}")
 MAX_MOVE_CHARS = 10
 MAX_SIGNAL_DEPTH = 16
+MAX_CHAT_CHARS = 500
+"""Characters in one chat line."""
 """SDP and ICE candidates nest two or three levels; the encoder refuses past 254."""
 
 
@@ -162,6 +164,15 @@ class Signal:
     data: Any
 
 
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """A line for the other player; text only, never markup."""
+
+    TYPE: ClassVar[str] = "chat"
+    room_code: str
+    text: str
+
+
 RoomMessage = (
     JoinRoom
     | LeaveRoom
@@ -180,6 +191,7 @@ RoomMessage = (
     | AcceptRematch
     | DeclineRematch
     | Signal
+    | Chat
 )
 ClientMessage = Heartbeat | CreateRoom | RoomMessage
 
@@ -270,6 +282,13 @@ def _signal(code: str, data: Mapping[str, Any]) -> Signal:
     return Signal(code, data["data"])
 
 
+def _chat(code: str, data: Mapping[str, Any]) -> Chat:
+    text = data.get("text")
+    if not isinstance(text, str) or not 0 < len(text.strip()) <= MAX_CHAT_CHARS:
+        raise Invalid(f"chat needs 'text', 1 to {MAX_CHAT_CHARS} characters.")
+    return Chat(code, text.strip())
+
+
 def _plain(cls: Callable[[str], RoomMessage]) -> Callable[[str, Mapping[str, Any]], RoomMessage]:
     return lambda code, _data: cls(code)
 
@@ -292,6 +311,7 @@ ROOM_PARSERS: dict[str, Callable[[str, Mapping[str, Any]], RoomMessage]] = {
     AcceptRematch.TYPE: _plain(AcceptRematch),
     DeclineRematch.TYPE: _plain(DeclineRematch),
     Signal.TYPE: _signal,
+    Chat.TYPE: _chat,
 }
 ROOM_TAGS = frozenset(ROOM_PARSERS)
 CLIENT_TAGS = ROOM_TAGS | {Heartbeat.TYPE, CreateRoom.TYPE}

@@ -136,6 +136,7 @@ class RoomJoined:
             "activeGame": active,
             "lastGame": last,
             "rematchOfferBy": room.rematch_offer_by,
+            "chat": [chat_line(line, room.names().get(line.user_id, "")) for line in room.chat],
         }
 
 
@@ -422,6 +423,21 @@ class VideoReady:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatMessage:
+    TYPE: ClassVar[str] = "chat"
+    room_code: str
+    line: ev.ChatSaid
+    username: str
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, **chat_line(self.line, self.username)}
+
+
+def chat_line(line: ev.ChatSaid, username: str) -> Wire:
+    return {"from": line.user_id, "username": username, "text": line.text, "at": line.at_ms}
+
+
+@dataclass(frozen=True, slots=True)
 class VideoUnavailable:
     TYPE: ClassVar[str] = "video_unavailable"
     room_code: str
@@ -518,6 +534,7 @@ ServerFrame = (
     | GameEnded
     | VideoReady
     | VideoUnavailable
+    | ChatMessage
     | SignalRelayed
     | HeartbeatAck
     | Notification
@@ -545,6 +562,7 @@ SERVER_FRAMES: tuple[type[ServerFrame], ...] = (
     GameEnded,
     VideoReady,
     VideoUnavailable,
+    ChatMessage,
     SignalRelayed,
     HeartbeatAck,
     Notification,
@@ -596,6 +614,8 @@ def render(
                 out.extend((uid, frame) for uid, frame in ready if frame is not None)
             case ev.VideoUnavailable(reason):
                 out.append((None, VideoUnavailable(code, reason)))
+            case ev.ChatSaid() as line:
+                out.append((None, ChatMessage(code, line, room.names().get(line.user_id, ""))))
             case ev.GameStarted():
                 assert room.active_game is not None
                 out.append((None, GameStarted(code, room.active_game, now_ms)))

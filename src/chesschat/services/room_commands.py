@@ -370,6 +370,9 @@ class RoomCommands:
     async def decline_rematch(self, player: Player, code: str) -> None:
         await self._act(player, code, rules.decline_rematch)
 
+    async def say(self, player: Player, code: str, text: str) -> None:
+        await self._update(code, lambda room, now: rules.say(room, player.user_id, text, now))
+
     async def signal(self, player: Player, code: str, data: Any) -> None:
         """Relay WebRTC signalling to the other seated player, wherever they are connected."""
         room = await self.repository.current(code)

@@ -287,6 +287,8 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
             await rooms.accept_rematch(player, code)
         case inbound.DeclineRematch(code):
             await rooms.decline_rematch(player, code)
+        case inbound.Chat(code, text):
+            await rooms.say(player, code, text)
         case inbound.Signal(code, data):
             await rooms.signal(player, code, data)
         case _:

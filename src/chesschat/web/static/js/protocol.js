@@ -22,6 +22,7 @@ export const CLIENT = Object.freeze({
   ACCEPT_REMATCH: "accept_rematch",
   DECLINE_REMATCH: "decline_rematch",
   SIGNAL: "signal",
+  CHAT: "chat",
 })
 
 export const SERVER = Object.freeze({
@@ -46,6 +47,7 @@ export const SERVER = Object.freeze({
   VIDEO_READY: "video_ready",
   VIDEO_UNAVAILABLE: "video_unavailable",
   SIGNAL: "signal",
+  CHAT: "chat",
   HEARTBEAT_ACK: "heartbeat_ack",
   NOTIFICATION: "notification",
   CHALLENGE_ACCEPTED: "challenge_accepted",
