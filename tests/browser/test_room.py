@@ -111,7 +111,7 @@ async def test_the_friend_who_stays_after_a_closed_tab_is_told_they_won_and_can_
 async def test_a_typed_illegal_move_says_so_and_keeps_the_text(players: list[Player]) -> None:
     alice, bob = players
     await open_room(alice, bob)
-    white, _ = await start_game(alice, bob)
+    white, black = await start_game(alice, bob)
     box = white.page.locator("#move-input")
     await box.fill("Ke7")
     await box.press("Enter")
@@ -131,6 +131,11 @@ async def test_a_typed_illegal_move_says_so_and_keeps_the_text(players: list[Pla
     await expect(white.page.locator(".toast")).to_have_count(0)
     # The box is announced as the keyboard's way to move.
     await expect(box).to_have_accessible_description(re.compile("To move with the keyboard"))
+    # A check rings the king on both boards.
+    await play(black, white, board, "f7f6", by="click")
+    await play(white, black, board, "d1h5", by="click")
+    for p in players:
+        await expect(p.page.locator("[data-testid=board] .marker-check")).to_have_count(1)
 
 
 async def test_takebacks_follow_the_server_and_by_consent_the_other_answers(players: list[Player]) -> None:

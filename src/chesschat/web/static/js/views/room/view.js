@@ -211,7 +211,7 @@ export function roomView(main, app, rawCode) {
   // Leaving a game under way asks first: a link inside the app, or the tab.
   const playing = () => isLive(s) && Boolean(myColour(s, me))
   const onLinkClick = async (event) => {
-    const link = event.target.closest?.("a[href^='#']")
+    const link = event.target.closest?.("a[href^='#/']")
     if (!link || !playing() || event.defaultPrevented) return
     event.preventDefault()
     event.stopPropagation()
