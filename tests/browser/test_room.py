@@ -17,7 +17,6 @@ from tests.browser.helpers import open_room, play, play_line, start_game
 from tests.support import ServerThread, settings_for
 
 GRACE_SECONDS = 4.0
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -68,8 +67,7 @@ async def test_leaving_a_game_asks_first_the_friend_sees_it_at_once_and_wins_whe
     await expect(note.get_by_role("button", name=re.compile(r"^Play .+ again$"))).to_be_visible()
     await expect(white.page.get_by_test_id("room-error")).to_have_count(0)
     await expect(white.page.get_by_test_id("board")).to_be_visible()
-    await white.shot("friend-left")
-    await white.page.screenshot(path=str(SCREENSHOTS / "friend-left.png"))
+    await white.shot("friend-left")  # docs/screenshots/friend-left.png
 
     # The header's History and then the note's Lobby lead away, and stay away.
     await white.page.get_by_role("link", name="History").click()
@@ -270,8 +268,7 @@ async def test_on_a_phone_the_board_both_clocks_and_the_controls_fit_one_screen(
         c = boxes[clock]
         apart = c["y"] >= tile["y"] + tile["height"] or tile["x"] >= c["x"] + c["width"]
         assert apart, (clock, c, tile)
-    await phone.shot("room-phone-game")
-    await page.screenshot(path=str(SCREENSHOTS / "room-phone.png"))
+    await phone.shot("room-phone-game")  # docs/screenshots/room-phone.png
     # The tile moves out of the way when dragged.
     x, y = tile["x"] + tile["width"] / 2, tile["y"] + tile["height"] / 2
     await page.mouse.move(x, y)
