@@ -30,6 +30,8 @@ def test_application_facts_match_the_app_and_the_modules() -> None:
     dynamodb = hcl.module("dynamodb")
     assert len(dynamodb.locals["tables"]) == tfvars.DYNAMODB_TABLES
     assert len(hcl.module("monitoring").locals["alarms"]) == tfvars.SINGLE_METRIC_ALARMS
+    keys = [(name, key) for name in hcl.module_names() for key in hcl.module(name).resources("aws_kms_key")]
+    assert len(keys) == tfvars.KMS_KEYS, keys
     coturn = hcl.module("coturn")
     assert coturn.variables["instance_type"]["default"] == tfvars.TURN_INSTANCE_TYPE
     (volume,) = coturn.resource("aws_instance", "this")["root_block_device"]

@@ -30,12 +30,13 @@ def test_profile_tfvars_deploy_the_profile(name: str) -> None:
 
 def test_dev_tfvars_deploy_the_seeds_infrastructure_with_this_apps_metrics_and_video() -> None:
     dev = read("dev")
-    app_level = {"custom_metrics", "alarm_metrics", "image_store_gb", "video"}
+    app_level = {"custom_metrics", "alarm_metrics", "kms_keys", "image_store_gb", "video"}
     for field in dataclasses.fields(SEED):
         if field.name not in app_level | {"name", "summary"}:
             assert getattr(dev, field.name) == getattr(SEED, field.name), field.name
-    # The seed's app emitted 38 metric series and used Chime; this one emits its own
-    # metrics, alarms on each table and cache node, and defaults to WebRTC.
+    # The seed's app emitted 38 metric series, used Chime and AWS managed keys; this one emits
+    # its own metrics, alarms on each table and cache node, has its own KMS key and defaults
+    # to WebRTC.
     assert (dev.video, SEED.video) == ("webrtc", "chime")
     assert dev.custom_metrics == tfvars.APP_CUSTOM_METRICS
 

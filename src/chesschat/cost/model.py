@@ -225,10 +225,12 @@ def month(profile: Profile, load: Load, prices: Prices = PRICES, traffic: Traffi
     add(
         "Other",
         profile.secrets * prices.secret_month
+        + profile.kms_keys * prices.kms_key_month
         + prices.route53_zone_month
         + profile.image_store_gb * prices.ecr_gb_month,
         True,
-        f"Secrets Manager {profile.secrets} secrets, Route 53 1 zone, ECR {profile.image_store_gb:g} GB",
+        f"Secrets Manager {profile.secrets} secrets, KMS {profile.kms_keys} keys, Route 53 1 zone,"
+        f" ECR {profile.image_store_gb:g} GB",
     )
     chime = u.attendee_minutes * prices.chime_attendee_minute
     dynamodb = (

@@ -53,12 +53,15 @@ def draw(path: Path, profiles: Iterable[Profile], like: Load, with_endpoints: Pr
     }
     for key, at in marks.items():
         axes.axvline(at, linestyle="--", color="grey", linewidth=1)
+        # A label right of its line, or left of it in the right half of the axis.
+        right_half = at > (0.1 * top) ** 0.5
         axes.annotate(
             f"{labels[key]}\n{at:,.0f} games/day",
             (at, 0.02),
             xycoords=("data", "axes fraction"),
-            xytext=(4, 0),
+            xytext=(-4 if right_half else 4, 0),
             textcoords="offset points",
+            horizontalalignment="right" if right_half else "left",
             fontsize=8,
         )
     axes.set_xscale("log")

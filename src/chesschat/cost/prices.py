@@ -24,6 +24,7 @@ SOURCES: Mapping[str, str] = MappingProxyType(
         "Fargate": "https://aws.amazon.com/fargate/pricing/",
         "CloudWatch": "https://aws.amazon.com/cloudwatch/pricing/",
         "Secrets Manager": "https://aws.amazon.com/secrets-manager/pricing/",
+        "KMS": "https://aws.amazon.com/kms/pricing/",
         "Route 53": "https://aws.amazon.com/route53/pricing/",
         "ECR": "https://aws.amazon.com/ecr/pricing/",
         "Chime SDK": "https://aws.amazon.com/chime/chime-sdk/pricing/",
@@ -62,6 +63,8 @@ class Prices:
     logs_storage_gb_month: float = 0.03
     secret_month: float = 0.40
     secret_calls_10k: float = 0.05
+    kms_key_month: float = 1.00
+    """A customer managed key; its requests here stay inside the free 20,000 a month."""
     route53_zone_month: float = 0.50
     route53_queries_million: float = 0.40
     """Standard queries; alias queries to an ALB or CloudFront are free."""

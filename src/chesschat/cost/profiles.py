@@ -45,6 +45,8 @@ class Profile:
     custom_metrics: int
     alarm_metrics: int
     secrets: int
+    kms_keys: int
+    """Customer managed KMS keys (the seed encrypted with AWS managed keys, which are free)."""
     image_store_gb: float
     """ECR storage of the images kept (the lifecycle policy keeps ten)."""
     deploy_overlap_task_hours: float
@@ -127,6 +129,7 @@ SEED = Profile(
     # The seed's seven alarms, inside the free ten.
     alarm_metrics=7,
     secrets=2,
+    kms_keys=0,
     image_store_gb=0.05,
     deploy_overlap_task_hours=18.0,
 )
@@ -151,6 +154,7 @@ LEAN = Profile(
     custom_metrics=11,
     alarm_metrics=26,
     secrets=1,
+    kms_keys=1,
     image_store_gb=1.0,
     deploy_overlap_task_hours=18.0,
 )
@@ -175,6 +179,7 @@ SCALE = Profile(
     custom_metrics=11,
     alarm_metrics=27,
     secrets=2,
+    kms_keys=1,
     image_store_gb=1.0,
     deploy_overlap_task_hours=18.0,
 )

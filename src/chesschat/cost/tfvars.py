@@ -39,6 +39,8 @@ SINGLE_METRIC_ALARMS = 5
 DYNAMODB_TABLES = 10
 TURN_INSTANCE_TYPE = "t4g.small"
 """The coturn module's instance type."""
+KMS_KEYS = 1
+"""The monitoring module's key, for the logs, the secrets, the alarm topic and the trail."""
 IMAGE_STORE_GB = 1.0
 DEPLOY_OVERLAP_TASK_HOURS = 18.0
 
@@ -167,6 +169,7 @@ def profile(values: Mapping[str, Any], name: str) -> Profile:
         custom_metrics=APP_CUSTOM_METRICS,
         alarm_metrics=SINGLE_METRIC_ALARMS + 2 * DYNAMODB_TABLES + cache_nodes,
         secrets=secrets,
+        kms_keys=KMS_KEYS,
         image_store_gb=IMAGE_STORE_GB,
         deploy_overlap_task_hours=DEPLOY_OVERLAP_TASK_HOURS,
     )
