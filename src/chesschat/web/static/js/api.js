@@ -91,6 +91,9 @@ export const api = {
   history: (cursor) => request("GET", `/api/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`),
   game: (id) => request("GET", `/api/games/${encodeURIComponent(id)}`),
   pgn: (id) => request("GET", `/api/games/${encodeURIComponent(id)}.pgn`, undefined, { raw: true }),
+  /** The engine's review: {status: "queued"|"running"|"done"|"failed", plies, accuracy}. */
+  review: (id) => request("GET", `/api/games/${encodeURIComponent(id)}/analysis`),
+  requestReview: (id) => request("POST", `/api/games/${encodeURIComponent(id)}/analysis`),
 
   rename: (username) => request("POST", "/api/profile", { username }),
   deleteAccount: () => request("DELETE", "/api/me"),

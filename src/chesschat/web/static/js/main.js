@@ -20,6 +20,7 @@ const ROUTES = [
   [/^\/friends$/, friendsView, "Friends"],
   [/^\/history$/, historyView, "History"],
   [/^\/games\/([^/]+)$/, gameView, "Game"],
+  [/^\/games\/([^/]+)\/review$/, (main, app, id) => gameView(main, app, id, { review: true }), "Game review"],
   [/^\/profile$/, profileView, "Profile"],
 ]
 

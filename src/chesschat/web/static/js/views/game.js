@@ -1,10 +1,12 @@
 // A finished game, replayed move by move from its record: the board (with the check ring and
-// a flip), both clocks as they stood after each move, the move list, and keys to step.
+// a flip), both clocks as they stood after each move, the move list, keys to step, and the
+// engine's review (its judged moves marked in the list, its move for a mistake drawn).
 import { api } from "../api.js"
 import { Board } from "../board.js"
 import { clear, h } from "../dom.js"
-import { moveRows, turnOf } from "../moves.js"
+import { moveRows, sanSquares, turnOf } from "../moves.js"
 import { downloadPgn } from "./history.js"
+import { MARKS, reviewPanel } from "./review.js"
 import { colourOf, endingText, opponentName, unavailable, verdict, when } from "./common.js"
 
 const KEYS = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity }
@@ -40,7 +42,8 @@ function moveName(sans, ply) {
   return `${n}${ply % 2 ? "." : "…"} ${sans[ply - 1]}`
 }
 
-export function gameView(main, app, id) {
+/** `review` opens the engine's review at once (asking for it if nobody has). */
+export function gameView(main, app, id, { review = false } = {}) {
   const me = app.user.user_id
   const status = h("p", { class: "muted", role: "status" }, "Loading…")
   clear(main, h("section", { class: "card narrow" }, status))
@@ -50,6 +53,8 @@ export function gameView(main, app, id) {
   let list = null
   let clocks = []
   let start = null
+  let panel = null
+  let judged = []
   const bars = {}
 
   const onKey = (e) => {
@@ -93,12 +98,30 @@ export function gameView(main, app, id) {
     }
   }
 
-  function show() {
+  /** The position after `n` plies. */
+  function fenAt(n) {
     const fens = record.fen_history
-    const sans = record.move_list_san
     // fen_history holds the start position first when it has one entry more than the moves.
     const offset = fens.length > record.move_list_uci.length ? 0 : -1
-    const fen = ply + offset < 0 ? "start" : fens[ply + offset]
+    return n + offset < 0 ? "start" : fens[n + offset]
+  }
+
+  /** The review's plies in the move list: "Nf6??", named "3… Nf6, blunder". */
+  function markMoves({ plies }) {
+    judged = plies
+    for (const p of plies) {
+      const button = p.judgement && list.querySelector(`[data-ply="${p.ply}"]`)
+      if (!button) continue
+      button.textContent = `${p.san}${MARKS[p.judgement]}`
+      button.classList.add(`judged-${p.judgement}`)
+      button.setAttribute("aria-label", `${moveName(record.move_list_san, p.ply)}, ${p.judgement}`)
+    }
+    show()
+  }
+
+  function show() {
+    const sans = record.move_list_san
+    const fen = fenAt(ply)
     const san = ply ? sans[ply - 1] || "" : ""
     const toMove = turnOf(fen)
     const check = /[+#]$/.test(san) ? toMove : null
@@ -115,6 +138,9 @@ export function gameView(main, app, id) {
       } else el.removeAttribute("aria-current")
     }
     showBars()
+    const best = ply ? judged[ply - 1]?.best : null
+    board.arrow(best ? sanSquares(fenAt(ply - 1), best) : null)
+    panel?.at(ply)
   }
 
   /** Scrolls the move list, not the page, to the current move. */
@@ -153,6 +179,9 @@ export function gameView(main, app, id) {
         ),
       )
       if (!plies) list.append(h("li", { class: "muted" }, "No moves were made."))
+      if (plies) {
+        panel = reviewPanel(id, { ask: review, jump: (n) => goTo(n)(), name: (n) => moveName(g.move_list_san, n), done: markMoves })
+      }
       bars.top = bar("replay-top")
       bars.bottom = bar("replay-bottom")
       const stepButton = (label, name, delta) =>
@@ -191,6 +220,7 @@ export function gameView(main, app, id) {
               ),
             ),
             h("p", { class: "muted replay-keys" }, "Keys: ← and → step through the moves, Home and End jump to the start and the end."),
+            panel?.el,
             list,
             h("button", { class: "btn btn-primary", type: "button", onclick: () => downloadPgn(id) }, "Download PGN"),
           ),
@@ -206,6 +236,7 @@ export function gameView(main, app, id) {
     })
   return () => {
     removeEventListener("keydown", onKey)
+    panel?.stop()
     board?.destroy()
   }
 }

@@ -1,4 +1,5 @@
-// Every finished game, newest first, paged by the server's cursor, with PGN downloads.
+// Every finished game, newest first, paged by the server's cursor: its replay, its engine
+// review and its PGN.
 import { api, plainError } from "../api.js"
 import { clear, download, h, toast } from "../dom.js"
 import { colourOf, distinctNames, gameId, gameName, moveCount, opponentName, reasonText, unavailable, verdict, when } from "./common.js"
@@ -51,6 +52,9 @@ export function historyView(main, app) {
       cell(
         { class: "actions" },
         h("a", { class: "btn btn-small", href: `#/games/${id}`, "aria-label": name }, "Replay"),
+        moveCount(g)
+          ? h("a", { class: "btn btn-small", href: `#/games/${id}/review`, "aria-label": name.replace(/^Replay:/, "Review:") }, "Review")
+          : "",
         h(
           "button",
           { class: "btn btn-small", type: "button", "aria-label": name.replace(/^Replay:/, "Download PGN:"), onclick: () => downloadPgn(id) },
