@@ -4,14 +4,19 @@ the server hands out in ``video_ready``, and what coturn does with them."""
 from __future__ import annotations
 
 import re
+import stat
 import statistics
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from chesschat.adapters.embedded_turn import EmbeddedTurn, coturn_config
+import pytest
+
+from chesschat.adapters.embedded_turn import EmbeddedTurn, coturn_config, turn_host, turn_urls
 from chesschat.adapters.video_webrtc import turn_credentials
+from chesschat.cli.main import main
 from chesschat.cli.turn import start_embedded
 from chesschat.settings import Settings
 from tests.server.rooms import open_room
@@ -123,7 +128,7 @@ async def test_relay_only_tells_the_browsers_to_use_nothing_but_turn(turn_app: T
     await guest.close()
 
 
-def test_no_embedded_coturn_when_turn_is_off_or_external(tmp_path: Any) -> None:
+def test_no_embedded_coturn_when_turn_is_off_or_external(tmp_path: Path) -> None:
     off = Settings(data_dir=tmp_path, turn="off")
     assert start_embedded(off) == (off, None)
     external = Settings(data_dir=tmp_path, turn_urls=["turn:turn.example.com:3478?transport=udp"], turn_secret="s")
@@ -141,3 +146,29 @@ def test_the_configuration_refuses_loopback_and_private_peers_unless_tests_allow
     assert "allow-loopback-peers" in tests
     assert "denied-peer-ip=127.0.0.0-127.255.255.255" not in tests
     assert "denied-peer-ip=10.0.0.0-10.255.255.255" in tests
+
+
+def test_the_urls_name_the_public_host_else_the_listening_address() -> None:
+    assert turn_urls(turn_host(Settings(public_url="https://chess.example.com")), 3478) == (
+        ["stun:chess.example.com:3478"],
+        ["turn:chess.example.com:3478?transport=udp", "turn:chess.example.com:3478?transport=tcp"],
+    )
+    assert turn_host(Settings(host="192.0.2.10")) == "192.0.2.10"
+    assert turn_host(Settings(host="0.0.0.0")) not in ("0.0.0.0", "")
+    assert turn_urls("::1", 3478)[0] == ["stun:[::1]:3478"]
+
+
+def test_chesschat_turn_prints_the_data_dirs_secret_when_none_is_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CHESSCHAT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CHESSCHAT_TURN_PORT", "3479")
+    assert main(["turn"]) == 0
+    printed = capsys.readouterr()
+    secret = (tmp_path / "turn" / "secret").read_text()
+    assert stat.S_IMODE((tmp_path / "turn" / "secret").stat().st_mode) == 0o600
+    assert f"static-auth-secret={secret}" in printed.out.splitlines()
+    assert "listening-port=3479" in printed.out.splitlines()
+    assert str(tmp_path / "turn" / "secret") in printed.err
+    assert main(["turn"]) == 0
+    assert f"static-auth-secret={secret}" in capsys.readouterr().out.splitlines()  # kept, not remade

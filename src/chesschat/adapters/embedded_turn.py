@@ -84,8 +84,11 @@ def turn_host(settings: Settings) -> str:
     host = host or settings.host
     if host in ("0.0.0.0", "::", ""):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))  # no packet is sent; the kernel picks the interface
-            host = str(probe.getsockname()[0])
+            try:
+                probe.connect(("192.0.2.1", 9))  # no packet is sent; the kernel picks the interface
+                host = str(probe.getsockname()[0])
+            except OSError:  # no route out: only this machine can reach it
+                host = "127.0.0.1"
     return host
 
 
