@@ -55,6 +55,7 @@ export function gameView(main, app, id, { review = false } = {}) {
   let start = null
   let panel = null
   let judged = []
+  let left = false
   const bars = {}
 
   const onKey = (e) => {
@@ -154,6 +155,7 @@ export function gameView(main, app, id, { review = false } = {}) {
   api
     .game(id)
     .then(({ game: g }) => {
+      if (left) return
       record = g
       const plies = g.move_list_uci?.length || 0
       ply = plies
@@ -235,6 +237,7 @@ export function gameView(main, app, id, { review = false } = {}) {
       status.textContent = unavailable(e, "This game", { NOT_FOUND: "There's no such game in your history." })
     })
   return () => {
+    left = true
     removeEventListener("keydown", onKey)
     panel?.stop()
     board?.destroy()
