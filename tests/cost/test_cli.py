@@ -73,6 +73,13 @@ def test_unreadable_tfvars_is_an_error_message(tmp_path: Path, capsys: pytest.Ca
     assert "cannot read" in capsys.readouterr().err
 
 
+def test_a_type_the_price_table_lacks_is_an_error_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tfvars = tmp_path / "big.tfvars"
+    tfvars.write_text('redis_node_type = "cache.r7g.16xlarge"\n', encoding="utf-8")
+    assert main(["cost", "--tfvars", str(tfvars)]) == 2
+    assert "cache.r7g.16xlarge" in capsys.readouterr().err
+
+
 def test_text_table_has_a_row_per_service_and_the_total(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--profile", "seed", "--load", "idle"]) == 0
     out = capsys.readouterr().out

@@ -7,13 +7,13 @@ import dataclasses
 import pytest
 
 from chesschat.cost.model import (
+    break_evens,
     chime_turn_break_even_hours,
     endpoint_nat_break_even_gb,
     games_per_day_for_api_gb,
     games_per_day_for_video_hours,
     month,
 )
-from chesschat.cost.plot import break_evens
 from chesschat.cost.prices import PRICES
 from chesschat.cost.profiles import LEAN, LOADS, PROFILES, SCALE, SEED, TRAFFIC, Load, load_at
 

@@ -11,8 +11,7 @@ from typing import Any
 import orjson
 
 from chesschat.cost import tfvars
-from chesschat.cost.model import Bill, month
-from chesschat.cost.plot import break_evens
+from chesschat.cost.model import Bill, break_evens, month
 from chesschat.cost.prices import AS_OF, REGION
 from chesschat.cost.profiles import LOADS, PROFILES, SCALE, Load, Profile
 
@@ -99,7 +98,11 @@ def _cost(args: argparse.Namespace) -> int:
         print(f"chesschat cost: cannot read {args.tfvars}: {error}", file=sys.stderr)
         return 2
     load = _load(args)
-    bill = month(profile, load)
+    try:
+        bill = month(profile, load)
+    except KeyError as error:
+        print(f"chesschat cost: the price table has no price for {error}", file=sys.stderr)
+        return 2
     if args.json:
         print(orjson.dumps(as_json(bill), option=orjson.OPT_INDENT_2).decode())
     else:
@@ -108,7 +111,8 @@ def _cost(args: argparse.Namespace) -> int:
         from chesschat.cost.plot import draw
 
         try:
-            draw(args.plot, [*PROFILES.values()], load, SCALE)
+            others = [] if profile in PROFILES.values() else [profile]
+            draw(args.plot, [*PROFILES.values(), *others], load, SCALE)
         except ImportError:
             print("chesschat cost: --plot needs matplotlib: pip install 'chesschat[plot]'", file=sys.stderr)
             return 2

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from chesschat.cost.prices import PRICES, Prices
 from chesschat.cost.profiles import DAYS, HOURS, TRAFFIC, Load, Profile, Traffic
+from chesschat.cost.tfvars import TURN_INSTANCE_TYPE
 
 EC2_VOLUME_GB = 8
 """Root volume of the NAT instance and the TURN server (gp3)."""
@@ -275,3 +276,14 @@ def games_per_day_for_video_hours(hours: float, load: Load) -> float:
 
 def games_per_day_for_api_gb(gb: float, load: Load, traffic: Traffic = TRAFFIC) -> float:
     return max(0.0, gb - traffic.idle_log_gb) / log_gb_per_game(load, traffic) / DAYS
+
+
+def break_evens(like: Load, with_endpoints: Profile, prices: Prices = PRICES) -> dict[str, float]:
+    """Games per day at which Chime costs what a TURN server does, and at which interface
+    endpoints cost what NAT gateway data processing of the same traffic does."""
+    hours = chime_turn_break_even_hours(TURN_INSTANCE_TYPE, like.turn_share, prices)
+    gb = endpoint_nat_break_even_gb(with_endpoints, prices)
+    return {
+        "chime_vs_turn": games_per_day_for_video_hours(hours, like),
+        "endpoints_vs_nat": games_per_day_for_api_gb(gb, like),
+    }

@@ -9,29 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from chesschat.cost.model import (
-    chime_turn_break_even_hours,
-    endpoint_nat_break_even_gb,
-    games_per_day_for_api_gb,
-    games_per_day_for_video_hours,
-    month,
-)
+from chesschat.cost.model import break_evens, month
 from chesschat.cost.prices import AS_OF, PRICES, Prices
 from chesschat.cost.profiles import Load, Profile, load_at
-from chesschat.cost.tfvars import TURN_INSTANCE_TYPE
 
 WIDTH, HEIGHT, DPI = 1000, 600, 100
-
-
-def break_evens(like: Load, with_endpoints: Profile, prices: Prices = PRICES) -> dict[str, float]:
-    """Games per day at which Chime costs what a TURN server does, and at which interface
-    endpoints cost what NAT gateway data processing of the same traffic does."""
-    hours = chime_turn_break_even_hours(TURN_INSTANCE_TYPE, like.turn_share, prices)
-    gb = endpoint_nat_break_even_gb(with_endpoints, prices)
-    return {
-        "chime_vs_turn": games_per_day_for_video_hours(hours, like),
-        "endpoints_vs_nat": games_per_day_for_api_gb(gb, like),
-    }
 
 
 def draw(path: Path, profiles: Iterable[Profile], like: Load, with_endpoints: Profile, prices: Prices = PRICES) -> None:
