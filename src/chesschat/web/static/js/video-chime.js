@@ -11,9 +11,15 @@ function loadChime() {
   return import("../vendor/chime.js")
 }
 
-/** The device the browser calls "default", else the first it lists. */
-function preferred(devices) {
-  return (devices.find((d) => d.deviceId === "default") || devices[0])?.deviceId
+/** Starts the device the browser calls "default", else the first it lists; none is fine. */
+async function startDefault(list, start) {
+  try {
+    const devices = await list()
+    const id = (devices.find((d) => d.deviceId === "default") || devices[0])?.deviceId
+    if (id) await start(id)
+  } catch (error) {
+    console.warn("video: a camera or microphone did not start for Chime", error)
+  }
 }
 
 export class RoomCall extends VideoCall {
@@ -41,7 +47,12 @@ export class RoomCall extends VideoCall {
     this.closePeer()
     this.leaveChime()
     this.meetingKey = key
-    this.joinChime(frame)
+    this.joinChime(frame).catch((error) => {
+      console.warn("video: could not join the Chime meeting", error)
+      if (this.meetingKey !== key) return
+      this.leaveChime()
+      this.setState("unavailable", "Could not start the video.")
+    })
   }
 
   async joinChime({ meetingData, attendeeData }) {
@@ -72,27 +83,23 @@ export class RoomCall extends VideoCall {
       this.peerHere = present
       this.showChime()
     })
-    try {
-      const mic = preferred(await av.listAudioInputDevices())
-      if (mic) await av.startAudioInput(mic)
-      const camera = preferred(await av.listVideoInputDevices())
-      if (camera) await av.startVideoInput(camera)
-    } catch (error) {
-      console.warn("video: camera or microphone unavailable to Chime", error)
-    }
+    await startDefault(() => av.listAudioInputDevices(), (id) => av.startAudioInput(id))
+    await startDefault(() => av.listVideoInputDevices(), (id) => av.startVideoInput(id))
+    this.audio ||= document.createElement("audio")
+    await av.bindAudioElement(this.audio).catch((error) => console.warn("video: no sound from Chime", error))
     if (this.session !== session) {
-      this.stopChime(session) // left the room while the devices were starting
+      // The room was left while the devices were starting: let them go again.
+      Promise.allSettled([av.stopVideoInput(), av.stopAudioInput()])
       return
     }
-    this.audio ||= document.createElement("audio")
-    await av.bindAudioElement(this.audio)
     av.start()
   }
 
   observer(session) {
     const av = session.audioVideo
     return {
-      audioVideoDidStartConnecting: () => this.session === session && this.setState("connecting"),
+      // While a dropped session is being started again, the panel keeps saying so.
+      audioVideoDidStartConnecting: () => this.session === session && !this.retries && this.setState("connecting"),
       audioVideoDidStart: () => {
         if (this.session !== session) return
         this.started = true
@@ -110,7 +117,7 @@ export class RoomCall extends VideoCall {
           this.setState("unavailable", "The video call ended.")
           return
         }
-        this.setState("unavailable", "The video connection dropped; trying again.")
+        this.setState("unavailable", "Could not connect the video; trying again.")
         const wait = RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]
         this.retry = setTimeout(() => this.session === session && av.start(), wait)
       },
@@ -163,12 +170,14 @@ export class RoomCall extends VideoCall {
     if (session?.audioVideo) this.stopChime(session)
   }
 
+  /** Leaves the meeting and releases the camera and microphone; once Chime has let the
+   * session go (it may finish a reconnection attempt first), its event reporting ends too. */
   stopChime(session) {
     const av = session.audioVideo
+    av.addObserver({ audioVideoDidStop: () => session.destroy().catch(() => {}) })
     av.stop()
     av.unbindAudioElement()
-    av.stopVideoInput().catch(() => {})
-    av.stopAudioInput().catch(() => {})
+    Promise.allSettled([av.stopVideoInput(), av.stopAudioInput()])
   }
 
   unavailable(reason) {
