@@ -99,6 +99,8 @@ def usage(profile: Profile, load: Load, traffic: Traffic = TRAFFIC) -> Usage:
     through_endpoints = log_gb if profile.interface_endpoints else 0.0
     needed = math.ceil(load.peak_players / players_per_task(profile, traffic))
     extra_tasks = max(0, min(profile.max_tasks, needed) - profile.tasks)
+    # An ALB capacity unit is the most of 3,000 active connections, 25 new ones a second and
+    # 1 GB an hour processed; the month's average hour is what is billed here.
     online = load.games_per_day * load.moves_per_game * traffic.seconds_per_move * 2 / 86400
     new_per_second = load.games_per_day * traffic.new_connections_per_game / 86400
     lcu = max(online / 3000, new_per_second / 25, app_out_gb / HOURS)
