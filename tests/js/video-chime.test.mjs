@@ -4,7 +4,12 @@ import { ReconnectTracker } from "../../src/chesschat/web/static/js/reconnect.js
 import { RoomCall } from "../../src/chesschat/web/static/js/video-chime.js"
 import { initialState, reduce } from "../../src/chesschat/web/static/js/views/room/state.js"
 
-globalThis.RTCPeerConnection ??= class {}
+// Just enough of the browser for a WebRTC call to begin.
+globalThis.RTCPeerConnection ??= class {
+  addTransceiver() {}
+  close() {}
+}
+globalThis.navigator ??= {}
 
 const READY = {
   type: "video_ready",
@@ -202,4 +207,15 @@ test("a chime SDK that does not load leaves the video unavailable", async () => 
   await settle()
   warn.mock.restore()
   assert.deepEqual(states.at(-1), { state: "unavailable", reason: "Could not load the video." })
+})
+
+test("a webrtc video_ready takes the browser-to-browser path and never fetches the SDK", async () => {
+  let loads = 0
+  const call = new RoomCall({ send: () => {}, localVideo: {}, remoteVideo: {}, loadSdk: async () => loads++ })
+  call.ready({ type: "video_ready", provider: "webrtc", iceServers: [], polite: true, peerUserId: "bob" })
+  await settle()
+  assert.equal(loads, 0)
+  assert.ok(call.pc instanceof RTCPeerConnection)
+  assert.equal(call.session, null)
+  call.close()
 })
