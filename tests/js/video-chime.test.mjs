@@ -31,6 +31,7 @@ function fakeChime() {
     (...args) => (calls.push([name, ...args]), result)
   const av = {
     addObserver: (observer) => (seen.observers.push(observer), (seen.observer ||= observer)),
+    addAudioMixObserver: (observer) => (seen.audioMix = observer),
     realtimeSubscribeToAttendeeIdPresence: (callback) => (seen.presence = callback),
     listAudioInputDevices: async () => [{ deviceId: "usb-mic" }, { deviceId: "default" }],
     listVideoInputDevices: async () => [{ deviceId: "cam-1" }, { deviceId: "cam-2" }],
@@ -67,7 +68,7 @@ function fakeChime() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve))
 
-async function joined() {
+async function joined(audio = { play: async () => {} }) {
   const chime = fakeChime()
   let loads = 0
   const states = []
@@ -78,7 +79,7 @@ async function joined() {
     localVideo,
     remoteVideo,
     loadSdk: async () => (loads++, chime.sdk),
-    audio: { play: async () => {} },
+    audio,
   })
   call.addEventListener("state", ({ detail }) => states.push(detail))
   call.ready(READY)
@@ -218,4 +219,22 @@ test("a webrtc video_ready takes the browser-to-browser path and never fetches t
   assert.ok(call.pc instanceof RTCPeerConnection)
   assert.equal(call.session, null)
   call.close()
+})
+
+test("the friend's voice plays when it arrives; a refused autoplay waits for the player's tap", async () => {
+  const taps = []
+  globalThis.document = { addEventListener: (type, listener) => taps.push([type, listener]) }
+  let plays = 0
+  const refused = Object.assign(new Error("no gesture yet"), { name: "NotAllowedError" })
+  const audio = { play: () => (plays++, plays === 1 ? Promise.reject(refused) : Promise.resolve()) }
+  const { call, chime } = await joined(audio)
+  let offered = 0
+  call.addEventListener("muted-autoplay", () => offered++)
+  chime.seen.audioMix.meetingAudioStreamBecameActive({})
+  await settle()
+  assert.equal(offered, 1, "the panel offers to turn the sound on")
+  assert.deepEqual(taps.map(([type]) => type), ["pointerdown"])
+  taps[0][1]()
+  assert.equal(plays, 2)
+  delete globalThis.document
 })

@@ -23,7 +23,8 @@ async function startDefault(list, start) {
 }
 
 export class RoomCall extends VideoCall {
-  /** `loadSdk` and `audio` are there for tests; the page uses the defaults. */
+  /** `loadSdk` fetches the SDK (vendor/chime.js unless told) and `audio` plays the friend's
+   * voice (a new <audio> unless given). */
   constructor({ loadSdk = loadChime, audio = null, ...options }) {
     super(options)
     this.loadSdk = loadSdk
@@ -78,6 +79,10 @@ export class RoomCall extends VideoCall {
     this.peerHere = false
     this.retries = 0
     av.addObserver(this.observer(session))
+    av.addAudioMixObserver({
+      meetingAudioStreamBecameActive: () => this.session === session && this.playAudio(),
+      meetingAudioStreamBecameInactive: () => {},
+    })
     av.realtimeSubscribeToAttendeeIdPresence((attendeeId, present) => {
       if (this.session !== session || attendeeId === attendeeData.AttendeeId) return
       this.peerHere = present
@@ -106,7 +111,6 @@ export class RoomCall extends VideoCall {
         this.retries = 0
         if (!this.micOn) av.realtimeMuteLocalAudio()
         if (this.cameraOn) av.startLocalVideoTile()
-        this.playAudio()
         this.showChime()
       },
       audioVideoDidStop: (status) => {
