@@ -103,6 +103,7 @@ def spawned(processes: int) -> Any:
                 "CHESSCHAT_DATA_DIR": str(scratch),
                 "CHESSCHAT_PORT": str(port),
                 "CHESSCHAT_LOG_LEVEL": "warning",
+                "CHESSCHAT_TURN": "off",  # games only: no video
             }
             command = [sys.executable, "-m", "chesschat.cli.main", "serve"]
             servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL))
