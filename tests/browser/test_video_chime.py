@@ -1,11 +1,11 @@
 """Chime video in the real web client. The server makes its meetings on the local stand-in of
-the Chime SDK Meetings API (tests/chime_meetings.py); no Chime media service is reachable
-here, so this Chromium resolves no chime.aws name at all (the meetings' MediaPlacement hosts
-are there) and nothing leaves the machine. What is tested is the browser's half up to the
-media: the page fetches the SDK, joins the meeting from video_ready
-and opens its signalling connection to the meeting's SignalingUrl, the friend's tile says
-it is connecting, mute and camera off work, and leaving the room ends the session, all
-without a page error or a security policy violation."""
+the Chime SDK Meetings API (tests/chime_meetings.py). No Chime media service is reachable
+here: this Chromium resolves no chime.aws name at all (the meetings' MediaPlacement hosts
+are there), so nothing leaves the machine. What is tested is the browser's half up to the
+media: the page fetches the SDK, joins the meeting from video_ready and opens its
+signalling socket to the meeting's SignalingUrl, the friend's tile says it is connecting,
+mute and camera off work, and leaving the room ends the session, all without a page error
+or a security policy violation."""
 
 from __future__ import annotations
 
