@@ -100,6 +100,7 @@ export function roomView(main, app, rawCode) {
     const next = reduce(s, f, { code, viewer, serverNow: () => app.serverTime.serverNow(), tracker })
     s = next.state
     if (next.render && f.type !== SERVER.SIGNAL) pending.clear() // the server has answered
+    if (f.type === SERVER.REMATCH_OFFERED && s.ended) endOpen = true // its answer is in the result panel
     if (f.type === SERVER.MOVE_MADE && wasMine && typed !== null) {
       typed = null
       el.moveInput.value = ""
@@ -256,7 +257,7 @@ export function roomView(main, app, rawCode) {
     })
     renderEnd()
     renderClosedNote(el.closedNote, closedNote(s, viewer), { on: { again: playAgain, lobby: () => app.navigate("/") } })
-    renderStartForm(el.startForm, { show: canStartGame(s, me) && !endOpen && !s.closed && !s.rematch, lastSettings: s.lastSettings, send: request, busy: busy(CLIENT.START_GAME) })
+    renderStartForm(el.startForm, { show: canStartGame(s, me) && !endOpen && !s.closed, lastSettings: s.lastSettings, send: request, busy: busy(CLIENT.START_GAME) })
     main.querySelector(".room").dataset.live = String(isLive(s))
     el.peerNote.textContent = peerNote(s, viewer)
     el.peerNote.hidden = !el.peerNote.textContent
