@@ -21,7 +21,7 @@ from chesschat.cli.turn import start_embedded
 from chesschat.settings import Settings
 from tests.server.rooms import open_room
 from tests.support import Client, ServerThread, signup
-from tests.video.turn_client import allocate
+from tests.video.turn_client import TurnClient, allocate
 
 TurnApp = Callable[..., tuple[ServerThread, EmbeddedTurn]]
 
@@ -88,6 +88,21 @@ def test_expired_credentials_are_refused(turn_app: TurnApp) -> None:
     assert allocate("127.0.0.1", app.settings.turn_port, username, password).error == 401
     username, password = turn_credentials(secret, "alice", int(time.time()) + 60)
     assert allocate("127.0.0.1", app.settings.turn_port, username, password).relayed is not None
+
+
+def test_a_relay_outlives_its_credential(turn_app: TurnApp) -> None:
+    """coturn checks a credential's expiry when a relay is allocated, not when it is kept:
+    a call through TURN goes on past the credential's end; only a new relay needs a new one."""
+    app, turn = turn_app()
+    username, password = turn_credentials(turn.secret(), "alice", int(time.time()) + 2)
+    client = TurnClient("127.0.0.1", app.settings.turn_port, username, password)
+    try:
+        assert client.allocate().relayed is not None
+        time.sleep(3)
+        assert client.refresh() is None
+    finally:
+        client.close()
+    assert allocate("127.0.0.1", app.settings.turn_port, username, password).error == 401
 
 
 def test_forged_credentials_are_refused(turn_app: TurnApp) -> None:
