@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from chesschat.adapters.embedded_turn import EmbeddedTurn, coturn_config, turn_host, turn_urls
+from chesschat.adapters.embedded_turn import EmbeddedTurn, coturn_config, listening_ip, turn_host, turn_urls
 from chesschat.adapters.video_webrtc import turn_credentials
 from chesschat.cli.main import main
 from chesschat.cli.turn import start_embedded
@@ -171,6 +171,7 @@ def test_the_urls_name_the_public_host_else_the_listening_address() -> None:
     assert turn_host(Settings(host="192.0.2.10")) == "192.0.2.10"
     assert turn_host(Settings(host="0.0.0.0")) not in ("0.0.0.0", "")
     assert turn_urls("::1", 3478)[0] == ["stun:[::1]:3478"]
+    assert (listening_ip("0.0.0.0"), listening_ip("localhost"), listening_ip("::1")) == (None, "127.0.0.1", "::1")
 
 
 def test_chesschat_turn_prints_the_data_dirs_secret_when_none_is_configured(

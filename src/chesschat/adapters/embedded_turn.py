@@ -106,7 +106,7 @@ def listening_ip(host: str) -> str | None:
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
-        return str(socket.getaddrinfo(host, None, type=socket.SOCK_DGRAM)[0][4][0])
+        return socket.gethostbyname(host)  # a name (localhost): its IPv4 address
 
 
 def stun_answers(host: str, port: int, timeout_s: float = 0.2) -> bool:
