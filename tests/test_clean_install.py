@@ -56,7 +56,7 @@ def test_the_installed_command_lists_its_commands(venv: Path) -> None:
         [venv / "bin" / "chesschat", "--help"], capture_output=True, text=True, env=_env(), timeout=60
     )
     assert done.returncode == 0, done.stderr
-    for command in ("serve", "bench", "deadletter", "db", "cost"):
+    for command in ("serve", "bench", "deadletter", "db", "cost", "turn"):
         assert command in done.stdout
 
 
