@@ -143,11 +143,13 @@ async def test_relay_only_tells_the_browsers_to_use_nothing_but_turn(turn_app: T
     await guest.close()
 
 
-def test_no_embedded_coturn_when_turn_is_off_or_external(tmp_path: Path) -> None:
+def test_no_embedded_coturn_when_turn_is_off_or_external_or_video_is_chime(tmp_path: Path) -> None:
     off = Settings(data_dir=tmp_path, turn="off")
     assert start_embedded(off) == (off, None)
     external = Settings(data_dir=tmp_path, turn_urls=["turn:turn.example.com:3478?transport=udp"], turn_secret="s")
     assert start_embedded(external) == (external, None)
+    chime = Settings(data_dir=tmp_path, video="chime")
+    assert start_embedded(chime) == (chime, None)
     assert not (tmp_path / "turn").exists()
 
 

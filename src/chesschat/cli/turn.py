@@ -17,10 +17,10 @@ log = structlog.get_logger("chesschat.turn")
 
 
 def start_embedded(settings: Settings) -> tuple[Settings, EmbeddedTurn | None]:
-    """Start the data dir's coturn unless TURN is off or external; returns the settings
-    that hand it to browsers, and the server to stop on exit. Without coturn the app runs
-    on without TURN."""
-    if settings.turn == "off" or settings.turn_urls:
+    """Start the data dir's coturn unless TURN is off or external, or video is not the
+    browsers' own; returns the settings that hand it to browsers, and the server to stop on
+    exit. Without coturn the app runs on without TURN."""
+    if settings.turn == "off" or settings.turn_urls or settings.video != "webrtc":
         return settings, None
     if turnserver_binary() is None:
         log.warning("turn_unavailable", reason="turnserver is not installed (Debian: apt-get install coturn)")
