@@ -90,7 +90,15 @@ def aws_app(moto_server: MotoServer, auth_redis: tuple[str, str], tmp_path: Path
         "CHESSCHAT_HTTP_KEEP_ALIVE_SECONDS": "130",
         "CHESSCHAT_TRUSTED_PROXY_HOPS": "1",
     }
-    optional = {"CHESSCHAT_TURN_SECRET_ARN"}  # only with the coturn server
+    # Only with the coturn server, or only with identity_provider = "cognito" (tested apart).
+    optional = {
+        "CHESSCHAT_TURN_SECRET_ARN",
+        "CHESSCHAT_COGNITO_USER_POOL_ID",
+        "CHESSCHAT_COGNITO_CLIENT_ID",
+        "CHESSCHAT_COGNITO_REGION",
+        "CHESSCHAT_COGNITO_DOMAIN",
+        "CHESSCHAT_SESSION_KEY_ARN",
+    }
     assert task_setting_names() - optional == set(task), "terraform passes settings this test does not stand in for"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("CHESSCHAT_")},

@@ -35,6 +35,7 @@ def test_db_init_creates_every_table_once(
         "challenges",
         "notifications",
         "pair_rooms",
+        "game_analyses",
     ]
     assert first == [f"chesschat-clitest-{t}\tcreated" for t in tables]
     assert main(["db", "init"]) == 0
