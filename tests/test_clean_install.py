@@ -22,7 +22,16 @@ import pytest
 from tests.support import eventually, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-IGNORED = shutil.ignore_patterns(".git", ".chesschat", "build", "*.egg-info", "__pycache__", ".*_cache", "results")
+NOT_SOURCE = shutil.ignore_patterns(".git", ".chesschat", "*.egg-info", "__pycache__", ".*_cache", "results")
+
+
+def ignored(directory: str, names: list[str]) -> set[str]:
+    """What a checkout would not have: caches and, at the top only, a previous ``build``
+    (npm packages ship their code in ``build`` directories of their own)."""
+    skipped = set(NOT_SOURCE(directory, names))
+    if Path(directory) == ROOT and "build" in names:
+        skipped.add("build")
+    return skipped
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +40,7 @@ pytestmark = pytest.mark.slow
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     scratch = tmp_path_factory.mktemp("clean-install")
     source = scratch / "source"
-    shutil.copytree(ROOT, source, ignore=IGNORED)
+    shutil.copytree(ROOT, source, ignore=ignored)
     venv = scratch / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = _env()
