@@ -1,6 +1,7 @@
 """``chesschat serve`` runs its own coturn: started with the app, its secret kept private in
-the data dir, handed to the players in ``video_ready``, stopped with the app; one a crashed
-app left behind is replaced; without ``turnserver`` the app runs without TURN."""
+the data dir, handed to the players in ``video_ready``, stopped with the app even when the
+app is killed; one found running is replaced; without ``turnserver`` the app runs without
+TURN."""
 
 from __future__ import annotations
 
@@ -108,23 +109,39 @@ async def test_serve_starts_coturn_with_a_private_secret_and_stops_it_on_exit(cl
     assert not stun_answers("127.0.0.1", turn_port)
 
 
-def test_a_coturn_left_by_a_crashed_app_is_replaced_by_the_next_one(clean_redis: str, tmp_path: Path) -> None:
+def test_a_killed_app_takes_its_coturn_with_it(clean_redis: str, tmp_path: Path) -> None:
     need_turnserver()
     env = turn_env()
-    first = Serve(clean_redis, tmp_path / "data", **env)
-    left_behind = first.turnserver()
-    first.popen.send_signal(signal.SIGKILL)
-    first.popen.wait()
-    assert not gone(left_behind)  # its own session: the kill did not reach it
-    second = Serve(clean_redis, tmp_path / "data", **env)
+    serve = Serve(clean_redis, tmp_path / "data", **env)
+    coturn = serve.turnserver()
+    serve.popen.send_signal(signal.SIGKILL)
+    serve.popen.wait()
+    assert eventually(lambda: gone(coturn), timeout=10)
+    assert not stun_answers("127.0.0.1", int(env["CHESSCHAT_TURN_PORT"]))
+
+
+def test_a_coturn_found_running_on_the_data_dir_is_replaced(clean_redis: str, tmp_path: Path) -> None:
+    need_turnserver()
+    env = turn_env()
+    port = int(env["CHESSCHAT_TURN_PORT"])
+    Serve(clean_redis, tmp_path / "data", **env).stop()
+    # One the app did not stop (an app that ran where setpriv is missing, and crashed).
+    config = tmp_path / "data" / "turn" / "turnserver.conf"
+    left = subprocess.Popen(["turnserver", "-c", str(config)], stdout=subprocess.DEVNULL, start_new_session=True)
     try:
-        assert gone(left_behind)
-        replacement = second.turnserver()
-        assert replacement.pid != left_behind.pid and replacement.ppid() == second.popen.pid
-        assert stun_answers("127.0.0.1", int(env["CHESSCHAT_TURN_PORT"]))
+        assert eventually(lambda: stun_answers("127.0.0.1", port), timeout=10)
+        serve = Serve(clean_redis, tmp_path / "data", **env)
+        try:
+            assert gone(psutil.Process(left.pid))
+            replacement = serve.turnserver()
+            assert replacement.pid != left.pid and replacement.ppid() == serve.popen.pid
+            assert stun_answers("127.0.0.1", port)
+        finally:
+            serve.stop()
+        assert gone(replacement)
     finally:
-        second.stop()
-    assert gone(replacement)
+        left.kill()
+        left.wait()
 
 
 async def test_without_turnserver_serve_warns_and_runs_without_turn(clean_redis: str, tmp_path: Path) -> None:

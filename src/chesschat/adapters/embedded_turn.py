@@ -6,8 +6,9 @@ embedded server and ``chesschat turn`` (for an operator's coturn) are written fr
 
 The embedded server keeps its secret, configuration and log in ``<data dir>/turn``. One
 app at a time owns it (an advisory lock on ``owner.lock``, as for the embedded Redis); an
-app that finds it owned uses the running server and its secret. A server a crashed owner
-left behind is stopped by the next owner before it starts its own.
+app that finds it owned uses the running server and its secret. The server ends with its
+owner, even a killed one (util-linux ``setpriv --pdeathsig``); one found running anyway is
+stopped by the next owner before it starts its own.
 """
 
 from __future__ import annotations
@@ -193,6 +194,8 @@ class EmbeddedTurn:
 
     def start(self, timeout_s: float = 10.0) -> str:
         """Start the data dir's coturn, or use the one its owner runs; returns the secret.
+        Call it from a thread that lives as long as the app (serve's main thread): coturn
+        ends with that thread.
 
         :raises RuntimeError: the port is taken or coturn did not start.
         """
@@ -214,10 +217,14 @@ class EmbeddedTurn:
         fd = os.open(self.config_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(coturn_config(self.settings, secret, addresses, files))
-        binary = turnserver_binary() or "turnserver"
+        command = [turnserver_binary() or "turnserver", "-c", str(self.config_file)]
+        setpriv = shutil.which("setpriv")
+        if setpriv:
+            # coturn gets SIGTERM when the thread that started it ends, however the app ends.
+            command = [setpriv, "--pdeathsig", "TERM", *command]
         # Own session: a Ctrl+C in the terminal reaches the app, which then stops coturn.
         self.process = subprocess.Popen(
-            [binary, "-c", str(self.config_file)],
+            command,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
