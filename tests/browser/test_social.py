@@ -247,7 +247,9 @@ async def test_a_challenger_in_a_game_is_told_with_a_link_instead_of_being_taken
     await expect(link).to_be_visible()
     assert await room_code(alice.page) == elsewhere
     await link.click()
+    # Leaving the game she is playing asks first.
+    await alice.page.get_by_role("button", name="Leave", exact=True).click()
     await expect(alice.page).to_have_url(re.compile(f"#/room/{pair}$"))
-    for p in (alice, bob):  # the challenge's game, black's clock not yet running
+    for p in (alice, bob):  # the challenge's game, 10+0; no clock runs before the first moves
         untouched = p.page.get_by_role("timer").filter(has_text=re.compile(r"^10:00$"))
-        await expect(untouched).to_have_count(1, timeout=10_000)
+        await expect(untouched).to_have_count(2, timeout=10_000)
