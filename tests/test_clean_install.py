@@ -33,6 +33,7 @@ def ignored(directory: str, names: list[str]) -> set[str]:
         skipped.add("build")
     return skipped
 
+
 pytestmark = pytest.mark.slow
 
 
