@@ -47,6 +47,14 @@ async def test_leaving_a_game_asks_first_the_friend_sees_it_at_once_and_wins_whe
     await expect(leave).to_be_visible()
     await black.page.get_by_role("button", name="Cancel").click()
     await expect(black.page.get_by_test_id("board")).to_be_visible()
+    # Any other way to another page (a typed address, Back) asks the same, and staying
+    # keeps the room's address.
+    room_url = black.page.url
+    await black.page.evaluate("location.hash = '#/history'")
+    await expect(leave).to_be_visible()
+    await black.page.get_by_role("button", name="Cancel").click()
+    assert black.page.url == room_url
+    await expect(black.page.get_by_test_id("board")).to_be_visible()
     await black.page.get_by_role("link", name="Profile").click()
     await leave.click()
     await expect(black.page.locator(".stats")).to_be_visible()

@@ -241,6 +241,7 @@ async def test_a_challenger_in_a_game_is_told_with_a_link_instead_of_being_taken
     await bob.page.get_by_test_id("bell").click()
     received = bob.page.get_by_test_id("notification").filter(has_text="challenged you")
     await received.get_by_role("button", name="Accept").click()
+    await bob.page.get_by_role("button", name="Leave", exact=True).click()  # he is in a game
     await expect(bob.page).not_to_have_url(re.compile(elsewhere))
     pair = await room_code(bob.page)
     link = alice.page.get_by_role("link", name="Go to that game")

@@ -180,7 +180,24 @@ async function route() {
 // Browsers allow sound only after a gesture.
 addEventListener("pointerdown", () => app.sounds.unlock(), { once: true })
 addEventListener("keydown", () => app.sounds.unlock(), { once: true })
-addEventListener("hashchange", route)
+// A page may hold the way out (a game under way asks first): the address goes back to it
+// while it asks, and on to where the player was going if they agree.
+let shown = location.hash
+let leaving = false
+async function navigate() {
+  if (location.hash !== shown && app.leaveGuard && !leaving) {
+    const wanted = location.hash
+    history.replaceState(null, "", shown || "#/")
+    if (!(await app.leaveGuard())) return
+    leaving = true
+    location.hash = wanted
+    return
+  }
+  leaving = false
+  shown = location.hash
+  await route()
+}
+addEventListener("hashchange", navigate)
 
 await app.refreshUser()
 if (app.user) app.socket.start()

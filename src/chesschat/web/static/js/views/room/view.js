@@ -209,20 +209,17 @@ export function roomView(main, app, rawCode) {
   }
   document.addEventListener("keydown", onKey)
 
-  // Leaving a game under way asks first: a link inside the app, or the tab.
+  // Leaving a game under way asks first: any page of the app (a link, Back, a typed
+  // address; the router asks this guard), or the tab.
   const playing = () => isLive(s) && Boolean(myColour(s, me))
-  const onLinkClick = async (event) => {
-    const link = event.target.closest?.("a[href^='#/']")
-    if (!link || !playing() || event.defaultPrevented) return
-    event.preventDefault()
-    event.stopPropagation()
-    const sure = await confirmDialog("Leave this game? It is paused, and you lose it unless you come back in time.", { confirm: "Leave", danger: true })
-    if (sure) location.hash = link.getAttribute("href")
-  }
+  const leaveGuard = () =>
+    playing()
+      ? confirmDialog("Leave this game? It is paused, and you lose it unless you come back in time.", { confirm: "Leave", danger: true })
+      : Promise.resolve(true)
+  app.leaveGuard = leaveGuard
   const onBeforeUnload = (event) => {
     if (playing()) event.preventDefault()
   }
-  document.addEventListener("click", onLinkClick, true)
   addEventListener("beforeunload", onBeforeUnload)
 
   // ---- rendering ----------------------------------------------------------------------
@@ -330,7 +327,7 @@ export function roomView(main, app, rawCode) {
     socket.removeEventListener("frame", onFrame)
     socket.removeEventListener("status", onStatus)
     document.removeEventListener("keydown", onKey)
-    document.removeEventListener("click", onLinkClick, true)
+    if (app.leaveGuard === leaveGuard) app.leaveGuard = null
     removeEventListener("beforeunload", onBeforeUnload)
     // Leaving: outside a game the room closes; during one the friend sees at once that
     // this player has left, and the game waits the reconnect grace for them.
