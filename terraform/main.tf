@@ -217,6 +217,7 @@ module "static_edge" {
   name                      = local.name
   domain_name               = var.domain_name
   api_origin                = "https://${local.api_hostname}"
+  chime                     = var.video_provider == "chime"
   validated_certificate_arn = module.route53.cdn_validated_certificate_arn
   tags                      = local.tags
 }

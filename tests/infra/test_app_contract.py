@@ -101,12 +101,28 @@ def directives(policy: str) -> dict[str, str]:
     return dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
 
 
-def test_the_cdn_sends_the_apps_content_security_policy_plus_the_api() -> None:
-    app_policy = directives(app_module("chesschat.web.middleware").CONTENT_SECURITY_POLICY)
+def cdn_policy(chime: bool) -> dict[str, str]:
+    """The CDN's policy as Terraform writes it, with ``var.chime`` set and the API's origin
+    left as its expression."""
     source = (hcl.MODULES / "static_edge" / "main.tf").read_text(encoding="utf-8")
     block = source[source.index("content_security_policy {") :]
-    listed = re.findall(r'^\s*"([a-z-]+ [^"]*(?:\$\{[^}]*\}[^"]*)*)",?$', block[: block.index("])")], flags=re.M)
-    cdn_policy = directives("; ".join(listed))
-    api = "${var.api_origin}"
-    assert cdn_policy.pop("connect-src") == f'\'self\' {api} ${{replace(var.api_origin, "https://", "wss://")}}'
-    assert cdn_policy == {k: v for k, v in app_policy.items() if k != "connect-src"}
+    block = block[: block.index("])")]
+    chosen = 1 if chime else 2
+    block = re.sub(r'\$\{var\.chime \? "([^"]*)" : "([^"]*)"\}', lambda m: m.group(chosen), block)
+    block = re.sub(r'var\.chime \? "([^"]*)" : "([^"]*)"', lambda m: f'"{m.group(chosen)}"', block)
+    listed = re.findall(r'^\s*"([a-z-]+ [^"]*(?:\$\{[^}]*\}[^"]*)*)",?$', block, flags=re.M)
+    return directives("; ".join(listed))
+
+
+@pytest.mark.parametrize("chime", [False, True])
+def test_the_cdn_sends_the_apps_content_security_policy_plus_the_api(chime: bool) -> None:
+    middleware = app_module("chesschat.web.middleware")
+    app_policy = directives(middleware.CHIME_CONTENT_SECURITY_POLICY if chime else middleware.CONTENT_SECURITY_POLICY)
+    cdn = cdn_policy(chime)
+    api = '${var.api_origin} ${replace(var.api_origin, "https://", "wss://")}'
+    app_connect = app_policy.pop("connect-src")
+    assert cdn.pop("connect-src") == app_connect.replace("'self'", f"'self' {api}", 1)
+    if not chime:
+        assert cdn.pop("worker-src") == "'self'"  # as default-src would give
+    assert cdn == app_policy
+    assert hcl.root().module_calls["static_edge"]["chime"] == '${var.video_provider == "chime"}'

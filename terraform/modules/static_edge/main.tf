@@ -140,15 +140,18 @@ resource "aws_cloudfront_response_headers_policy" "this" {
     }
 
     # The app's own policy (chesschat.web.middleware), plus the API's origin for fetch and
-    # the socket: the client is served from here and talks to the API on its own host.
+    # the socket: the client is served from here and talks to the API on its own host. With
+    # Chime video, the app's Chime additions (the meeting's hosts, the SDK's worker and
+    # WebAssembly).
     content_security_policy {
       content_security_policy = join("; ", [
         "default-src 'self'",
-        "script-src 'self'",
+        var.chime ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "media-src 'self' blob:",
-        "connect-src 'self' ${var.api_origin} ${replace(var.api_origin, "https://", "wss://")}",
+        "connect-src 'self' ${var.api_origin} ${replace(var.api_origin, "https://", "wss://")}${var.chime ? " https://*.chime.aws wss://*.chime.aws" : ""}",
+        var.chime ? "worker-src 'self' blob:" : "worker-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

@@ -45,3 +45,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "chime" {
+  description = "The pages run Chime video (video_provider = chime): their policy lets them reach the meeting."
+  type        = bool
+  default     = false
+}
