@@ -2,7 +2,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import { ReconnectTracker } from "../../src/chesschat/web/static/js/reconnect.js"
 import { START_FEN } from "../../src/chesschat/web/static/js/moves.js"
-import { bothHere, initialState, isLive, myColour, nameOf, opponentAway, reduce } from "../../src/chesschat/web/static/js/views/room/state.js"
+import { bothHere, chatRead, initialState, isLive, myColour, nameOf, opponentAway, reduce } from "../../src/chesschat/web/static/js/views/room/state.js"
 
 const ALICE = { userId: "u1", username: "alice" }
 const alice = { userId: "u1", username: "alice", displayName: "Alice", connected: true }
@@ -291,4 +291,56 @@ test("the friend's own signals say they left or switched their mic or camera; th
   assert.deepEqual(apply(s, { type: "signal", from: "u2", data: sdp }).effects, [{ do: "videoSignal", data: sdp }])
   const back = apply({ ...s, leftUserId: "u2", pause: { userId: "u2" } }, { type: "reconnect_state", status: "restored", disconnectedUserId: "u2" })
   assert.equal(back.state.leftUserId, null)
+})
+
+const line = (from, text, at) => ({ from, username: from === "u1" ? "alice" : "bob", text, at })
+
+test("room_joined takes the room's chat lines, oldest first, none unread on a first join", () => {
+  const apply = room()
+  const chat = [line("u2", "hi", 1), line("u1", "hello", 2)]
+  const s = apply(initialState(), { type: "room_joined", roomCode: "ABCD2345", participants: [alice, bob], chat }).state
+  assert.deepEqual(s.chat, { lines: chat, unread: 0, error: null })
+})
+
+test("a chat line from the friend is added, counted unread and heard; my own is not", () => {
+  const apply = room()
+  let s = apply(initialState(), { type: "room_joined", roomCode: "ABCD2345", participants: [alice, bob], chat: [] }).state
+  let out = apply(s, { type: "chat", roomCode: "ABCD2345", ...line("u2", "<b>hi</b>", 5) })
+  assert.equal(out.render, true)
+  assert.deepEqual(out.effects, [{ do: "chatHeard" }])
+  s = out.state
+  assert.deepEqual(s.chat.lines, [line("u2", "<b>hi</b>", 5)])
+  assert.equal(s.chat.unread, 1)
+  out = apply(s, { type: "chat", roomCode: "ABCD2345", ...line("u1", "yes", 6) })
+  assert.deepEqual(out.effects, [])
+  assert.equal(out.state.chat.unread, 1)
+  assert.equal(out.state.chat.lines.length, 2)
+  assert.equal(chatRead(out.state).chat.unread, 0)
+})
+
+test("a chat line for another room is not shown", () => {
+  const apply = room()
+  const out = apply(initialState(), { type: "chat", roomCode: "ZZZZ9999", ...line("u2", "hi", 1) })
+  assert.equal(out.render, false)
+  assert.deepEqual(out.state.chat.lines, [])
+})
+
+test("coming back, the friend's lines said while away are unread", () => {
+  const apply = room()
+  let s = apply(initialState(), { type: "room_joined", roomCode: "ABCD2345", participants: [alice, bob], chat: [line("u2", "hi", 1)] }).state
+  const chat = [line("u2", "hi", 1), line("u1", "sent as I dropped", 2), line("u2", "you there?", 3), line("u2", "?", 4)]
+  s = apply(s, { type: "room_joined", roomCode: "ABCD2345", participants: [alice, bob], chat }).state
+  assert.equal(s.chat.lines.length, 4)
+  assert.equal(s.chat.unread, 2)
+})
+
+test("a refused chat line is said in the chat, not as a toast, and my next line clears it", () => {
+  const apply = room()
+  let s = apply(initialState(), { type: "room_joined", roomCode: "ABCD2345", participants: [alice, bob], chat: [] }).state
+  const out = apply(s, { type: "error", code: "RATE_LIMITED", retryable: true, context: { roomCode: "ABCD2345", type: "chat" } })
+  assert.deepEqual(out.effects, [{ do: "chatRefused" }])
+  s = out.state
+  assert.equal(s.chat.error, "Slow down a little, then try again.")
+  s = apply(s, { type: "chat", roomCode: "ABCD2345", ...line("u1", "ok", 9) }).state
+  assert.equal(s.chat.error, null)
 })

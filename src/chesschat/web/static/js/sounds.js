@@ -1,7 +1,7 @@
 // Game sounds, synthesised with WebAudio (no files). Which sound a frame deserves is a pure
 // function; check beats every other kind.
 
-export const SOUND_NAMES = Object.freeze(["move", "capture", "castle", "promotion", "check", "end", "start"])
+export const SOUND_NAMES = Object.freeze(["move", "capture", "castle", "promotion", "check", "end", "start", "chat"])
 
 /** The sound for a server frame, or null. */
 export function soundFor(frame) {
@@ -42,6 +42,7 @@ export const RECIPES = Object.freeze({
     [0, 392, 0.1, "sine", 0.25],
     [0.1, 523, 0.14, "sine", 0.25],
   ],
+  chat: [[0, 740, 0.08, "sine", 0.2]],
 })
 
 const MUTE_KEY = "chesschat.muted"

@@ -2,7 +2,7 @@
 import { clear, h, toast } from "../../dom.js"
 
 /** Builds the room for `code` into `main`; returns its elements by name. */
-export function roomLayout(main, code, { onTypedMove }) {
+export function roomLayout(main, code, { onTypedMove, chat }) {
   const el = {}
   el.boardBox = h("div", { class: "board", "data-testid": "board", role: "group", "aria-label": "Chess board", "aria-describedby": "move-hint" })
   el.top = playerBar("top")
@@ -69,6 +69,7 @@ export function roomLayout(main, code, { onTypedMove }) {
             ? h("button", { class: "btn btn-small", type: "button", onclick: () => navigator.share({ title: "Play chess with me", url: link }).catch(() => {}) }, "Share")
             : null,
           el.conn,
+          chat.toggle,
         ),
       ),
       el.videoPanel,
@@ -87,6 +88,7 @@ export function roomLayout(main, code, { onTypedMove }) {
         el.moveError,
         el.startForm,
         el.moves,
+        chat.panel,
       ),
     ),
   )

@@ -3,7 +3,7 @@
 // out in order before it redraws.
 import { clockSnapshot, freeze } from "../../clock.js"
 import { normalizeFen } from "../../moves.js"
-import { SERVER, errorText } from "../../protocol.js"
+import { CLIENT, SERVER, errorText } from "../../protocol.js"
 import { pauseFromFrame } from "../../reconnect.js"
 import { soundFor } from "../../sounds.js"
 
@@ -28,6 +28,7 @@ export function initialState() {
     rematch: null, // the open rematch offer: {byUserId, whitePlayerId, blackPlayerId}
     leftUserId: null, // the friend who left the room on purpose (not a dropped network)
     peerMedia: { mic: true, camera: true }, // the friend's own mic and camera switches
+    chat: { lines: [], unread: 0, error: null }, // lines: {from, username, text, at}, oldest first
   }
 }
 
@@ -55,6 +56,11 @@ export const bothHere = (s) => s.participants.length === 2 && s.participants.eve
 /** The game's first-move deadline (epoch ms) while it is running, or null. */
 export const firstMoveDeadline = (s) => (isLive(s) && !s.pause ? s.game.firstMoveDeadlineMs || null : null)
 
+/** The chat with no line unread: the person is looking at it (or has muted it). */
+export const chatRead = (s) => ({ ...s, chat: { ...s.chat, unread: 0 } })
+
+const chatLine = ({ from, username, text, at }) => ({ from, username, text, at })
+
 /** The pause while the opponent is away during a game, or null. */
 export const opponentAway = (s, me) => (isLive(s) && s.pause && s.pause.userId !== me ? s.pause : null)
 
@@ -69,7 +75,7 @@ export const opponentAway = (s, me) => (isLive(s) && s.pause && s.pause.userId !
  * Effects, each `{do, ...}`: `toast` {text, kind?}, `closeEndDialog`, `showGame` {gameId,
  * sound} (a position from the server), `orient`, `endGame` {ended}, `revertBoard`,
  * `videoReady` {frame}, `videoUnavailable` {reason}, `videoSignal` {data}, `videoClose`,
- * `navigate` {path}.
+ * `navigate` {path}, `chatHeard` (a line from the friend), `chatRefused` (a line of mine).
  */
 export function reduce(s, f, { code, viewer, serverNow, tracker }) {
   const ignored = { state: s, effects: [], render: false }
@@ -82,6 +88,13 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
     case SERVER.ROOM_JOINED: {
       if (!tracker.accept(f)) return ignored
       next = { ...s, joined: true, fatal: null, hostUserId: f.hostUserId ?? s.hostUserId, participants: f.participants || [] }
+      if (Array.isArray(f.chat)) {
+        // Back in the room: the friend's lines said since the last one this page has are new.
+        const lines = f.chat.map(chatLine)
+        const lastAt = s.chat.lines.at(-1)?.at ?? -Infinity
+        const missed = s.joined ? lines.filter((l) => l.at > lastAt && l.from !== me).length : 0
+        next = { ...next, chat: { ...s.chat, lines, unread: s.chat.unread + missed } }
+      }
       if ("rematchOfferBy" in f) next = { ...next, rematch: f.rematchOfferBy ? { ...s.rematch, byUserId: f.rematchOfferBy } : null }
       const active = f.activeGame
       if (active) {
@@ -176,6 +189,13 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
       else if (f.data?.media) next = { ...s, peerMedia: { mic: f.data.media.mic !== false, camera: f.data.media.camera !== false } }
       else effects.push({ do: "videoSignal", data: f.data })
       break
+    case SERVER.CHAT: {
+      const mine = f.from === me
+      const lines = [...s.chat.lines, chatLine(f)].slice(-100)
+      next = { ...s, chat: { lines, unread: s.chat.unread + (mine ? 0 : 1), error: mine ? null : s.chat.error } }
+      if (!mine) effects.push({ do: "chatHeard" })
+      break
+    }
     case SERVER.ROOM_CLOSED:
       // Before this page was in the room it cannot show it; after, the room (and the game's
       // end) stays on the screen with a note that it has closed.
@@ -190,6 +210,12 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
       if (ctxRoom && ctxRoom !== code) break
       if (!s.joined && JOIN_FATAL.has(f.code)) {
         next = { ...s, fatal: errorText(f) }
+        break
+      }
+      if (f.context?.type === CLIENT.CHAT) {
+        // Said in the chat panel, where the line was typed.
+        next = { ...s, chat: { ...s.chat, error: errorText(f) } }
+        effects.push({ do: "chatRefused" })
         break
       }
       if (REVERT_ON.has(f.code)) effects.push({ do: "revertBoard" })

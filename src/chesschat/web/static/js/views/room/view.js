@@ -8,12 +8,13 @@ import { moveRows } from "../../moves.js"
 import { CLIENT, SERVER, frame } from "../../protocol.js"
 import { ReconnectTracker } from "../../reconnect.js"
 import { canStartGame, drawOfferFromOpponent, gameControls, takebackRequestFromOpponent, typedMoveIsIllegal } from "./actions.js"
+import { chatPanel } from "./chat.js"
 import { renderControls, renderDrawBanner, renderStartForm, renderTakebackBanner } from "./controls.js"
 import { hideEndPanel, renderClosedNote, renderEndPanel } from "./end-dialog.js"
 import { roomError, roomLayout } from "./layout.js"
 import { renderOverlay, showGrace } from "./overlay.js"
 import { fillBar, showClock } from "./players.js"
-import { bothHere, initialState, isHost, isLive, myColour, nameOf, opponentAway, opponentId, person, reduce } from "./state.js"
+import { bothHere, chatRead, initialState, isHost, isLive, myColour, nameOf, opponentAway, opponentId, person, reduce } from "./state.js"
 import { closedNote, clockFace, connectionLabel, endLine, firstMoveText, graceText, peerNote, seat, statusLine } from "./status.js"
 import { startVideo } from "./video-panel.js"
 
@@ -51,7 +52,9 @@ export function roomView(main, app, rawCode) {
   const tellPeer = (data) => bothHere(s) && socket.status === "open" && socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data }))
   const name = (id) => nameOf(s, id, viewer)
 
-  const el = roomLayout(main, code, { onTypedMove: typedMove })
+  const chat = chatPanel({ send: (text) => send(CLIENT.CHAT, { text }) })
+  chat.onChange(() => render())
+  const el = roomLayout(main, code, { onTypedMove: typedMove, chat: chat.el })
   const board = new Board(el.boardBox, {
     onMove: (uci) => send(CLIENT.MAKE_MOVE, { move: uci }) || board.revert(),
     onRejected: () => toast("That move isn't legal here.", { kind: "error", ms: 1800 }),
@@ -99,7 +102,7 @@ export function roomView(main, app, rawCode) {
     const wasMine = s.game && !s.ended && s.game.turn === myColour(s, me)
     const next = reduce(s, f, { code, viewer, serverNow: () => app.serverTime.serverNow(), tracker })
     s = next.state
-    if (next.render && f.type !== SERVER.SIGNAL) pending.clear() // the server has answered
+    if (next.render && f.type !== SERVER.SIGNAL && f.type !== SERVER.CHAT) pending.clear() // the server has answered
     if (f.type === SERVER.REMATCH_OFFERED && s.ended) endOpen = true // its answer is in the result panel
     if (f.type === SERVER.MOVE_MADE && wasMine && typed !== null) {
       typed = null
@@ -151,6 +154,12 @@ export function roomView(main, app, rawCode) {
         break
       case "navigate":
         app.navigate(effect.path)
+        break
+      case "chatHeard":
+        if (!chat.muted) app.sounds.play("chat")
+        break
+      case "chatRefused":
+        chat.restore()
         break
     }
   }
@@ -260,6 +269,7 @@ export function roomView(main, app, rawCode) {
     el.peerNote.hidden = !el.peerNote.textContent
     if (s.closed) el.videoNote.textContent = "The call has ended."
     renderMoves()
+    renderChat()
     overlay()
     el.moveForm.hidden = !isLive(s) || !mine
     el.conn.textContent = connectionLabel(socket.status)
@@ -275,6 +285,12 @@ export function roomView(main, app, rawCode) {
       moveRows(sans).map(([n, w, b]) => h("li", {}, h("span", { class: "move-no" }, `${n}.`), h("span", { class: "move" }, w), h("span", { class: "move" }, b))),
     )
     el.moves.scrollTop = el.moves.scrollHeight
+  }
+
+  function renderChat() {
+    // Lines are read while the panel is open; a muted chat counts none.
+    if ((chat.open || chat.muted) && s.chat.unread) s = chatRead(s)
+    chat.render(s.chat, (id, username) => (person(s, id) ? name(id) : username))
   }
 
   function overlay() {
