@@ -33,6 +33,7 @@ EVERY_FRAME: list[tuple[dict[str, Any], inbound.ClientMessage]] = [
     ({"type": "accept_rematch", "roomCode": CODE}, inbound.AcceptRematch("ABCD2345")),
     ({"type": "decline_rematch", "roomCode": CODE}, inbound.DeclineRematch("ABCD2345")),
     ({"type": "signal", "roomCode": CODE, "data": {"sdp": "x"}}, inbound.Signal("ABCD2345", {"sdp": "x"})),
+    ({"type": "chat", "roomCode": CODE, "text": "  gg <b>wp</b> "}, inbound.Chat("ABCD2345", "gg <b>wp</b>")),
 ]
 
 
@@ -78,6 +79,8 @@ def test_inbound_every_client_tag_has_a_message_class() -> None:
         (b'{"type": "start_game", "roomCode": "ABCD2345", "settings": {"color": ["white"]}}', "INVALID_PAYLOAD"),
         (b'{"type": "signal", "roomCode": "ABCD2345"}', "INVALID_PAYLOAD"),
         (b'{"type": "signal", "roomCode": "ABCD2345", "data": null}', "INVALID_PAYLOAD"),
+        (b'{"type": "chat", "roomCode": "ABCD2345"}', "INVALID_PAYLOAD"),
+        (b'{"type": "chat", "roomCode": "ABCD2345", "text": "   "}', "INVALID_PAYLOAD"),
     ],
 )
 def test_inbound_a_bad_frame_is_refused_with_its_code(frame: bytes, code: str) -> None:
