@@ -31,7 +31,8 @@ export function siteConfig() {
   return config
 }
 
-const codeInput = (id) =>
+/** A box for a code from an email or an authenticator app. */
+export const codeInput = (id) =>
   h("input", {
     id,
     name: "code",

@@ -2,7 +2,7 @@
 // (with a Cognito pool), and deleting the account.
 import { api, plainError } from "../api.js"
 import { clear, confirmDialog, h, toast } from "../dom.js"
-import { rememberUsername, siteConfig } from "./auth.js"
+import { codeInput, rememberUsername, siteConfig } from "./auth.js"
 import { when } from "./common.js"
 
 const RENAME_ERRORS = {
@@ -119,16 +119,7 @@ function twoFactorSection() {
 
   async function setup() {
     const { secret, qrCode } = await api.mfaSetup()
-    const code = h("input", {
-      id: "mfa-code",
-      name: "code",
-      required: true,
-      maxlength: 16,
-      inputmode: "numeric",
-      autocomplete: "one-time-code",
-      autocapitalize: "none",
-      spellcheck: "false",
-    })
+    const code = codeInput("mfa-code")
     const confirm = h("button", { class: "btn btn-primary", type: "submit", "data-testid": "mfa-verify" }, "Turn on")
     const form = h(
       "form",
