@@ -13,19 +13,31 @@ import {
   PromotionDialog,
 } from "../vendor/chessboard.js"
 import { checkMove, kingSquare, normalizeFen, parseUci, targetsFrom, withPromotion } from "./moves.js"
+import { premoveTargets, premoveUci } from "./premove.js"
 
 const LAST_MOVE = { class: "marker-last-move", slice: "markerSquare" }
 const CHECK = { class: "marker-check", slice: "markerCircle" }
+const PREMOVE = { class: "marker-premove", slice: "markerSquare" }
+const CIRCLE = { class: "marker-annotation", slice: "markerCircle" }
+const DRAWN = ARROW_TYPE.success // the player's own arrows; the engine's are ARROW_TYPE.info
 const ASSETS = new URL("../vendor/cm-chessboard/assets/", import.meta.url).href
 
 const side = (colour) => (colour === "black" ? COLOR.black : COLOR.white)
 
 export class Board {
-  /** `onMove(uci)` is called with a move the local check accepted. */
-  constructor(element, { onMove = () => {}, onRejected = () => {} } = {}) {
+  /**
+   * `onMove(uci)` is called with a move the local check accepted, `onPremove(uci)` with a
+   * premove made while the opponent is to move, and `onPremoveCancel()` when the player
+   * drops it (a click on the board, or a right-click).
+   */
+  constructor(element, { onMove = () => {}, onRejected = () => {}, onPremove = () => {}, onPremoveCancel = () => {} } = {}) {
     this.element = element
     this.onMove = onMove
     this.onRejected = onRejected
+    this.onPremove = onPremove
+    this.onPremoveCancel = onPremoveCancel
+    this.premoving = false
+    this.premove = null
     this.fen = normalizeFen("start")
     this.legalMoves = []
     this.inputColour = null
@@ -40,6 +52,79 @@ export class Board {
     this.colour = "white"
     this.turned = Promise.resolve()
     this.inputToken = 0
+    this.element.dataset.premove = ""
+    this.element.dataset.annotations = ""
+    this.drawFrom = null
+    this.listen()
+  }
+
+  // Right-click (or Shift+click) draws: a drag from one square to another toggles an arrow,
+  // a click on one square a circle; a left click clears them. They stay in this page.
+  listen() {
+    const squareAt = (e) => document.elementFromPoint(e.clientX, e.clientY)?.closest("[data-square]")?.getAttribute("data-square") || null
+    this.onContextMenu = (e) => e.preventDefault()
+    this.onMouseDown = (e) => {
+      const drawing = e.button === 2 || (e.button === 0 && e.shiftKey)
+      if (this.premove) {
+        this.clearPremove()
+        this.onPremoveCancel()
+      }
+      if (drawing) {
+        e.preventDefault()
+        e.stopPropagation()
+        this.drawFrom = squareAt(e)
+      } else if (e.button === 0) {
+        this.clearAnnotations()
+      }
+    }
+    this.onMouseUp = (e) => {
+      const from = this.drawFrom
+      this.drawFrom = null
+      const to = from && squareAt(e)
+      if (!to) return
+      if (from === to) {
+        if (this.board.getMarkers(CIRCLE, to).length) this.board.removeMarkers(CIRCLE, to)
+        else this.board.addMarker(CIRCLE, to)
+      } else if (this.board.getArrows(DRAWN, from, to).length) {
+        this.board.removeArrows(DRAWN, from, to)
+      } else {
+        this.board.addArrow(DRAWN, from, to)
+      }
+      this.markAnnotations()
+    }
+    this.element.addEventListener("contextmenu", this.onContextMenu)
+    this.element.addEventListener("mousedown", this.onMouseDown, true)
+    this.element.addEventListener("touchstart", (e) => this.onMouseDown({ button: 0, shiftKey: false, target: e.target }), { capture: true, passive: true })
+    addEventListener("mouseup", this.onMouseUp)
+  }
+
+  clearAnnotations() {
+    if (!this.element.dataset.annotations) return
+    this.board.removeMarkers(CIRCLE)
+    this.board.removeArrows(DRAWN)
+    this.markAnnotations()
+  }
+
+  markAnnotations() {
+    const arrows = this.board.getArrows(DRAWN).map((a) => a.from + a.to)
+    const circles = this.board.getMarkers(CIRCLE).map((m) => m.square)
+    this.element.dataset.annotations = [...arrows, ...circles].join(" ")
+  }
+
+  /** Show `uci` as the queued premove. */
+  setPremove(uci) {
+    this.clearPremove()
+    this.premove = uci
+    const { from, to } = parseUci(uci)
+    this.board.addMarker(PREMOVE, from)
+    this.board.addMarker(PREMOVE, to)
+    this.element.dataset.premove = uci
+  }
+
+  clearPremove() {
+    this.premove = null
+    this.board.removeMarkers(PREMOVE)
+    this.element.dataset.premove = ""
   }
 
   /** Show a position; `lastMove` (UCI) and `check` (colour in check, or null) are highlighted. */
@@ -66,7 +151,7 @@ export class Board {
 
   /** An arrow from→to (squares), or none for null; `data-arrow` holds it ("f8e7", or ""). */
   arrow(squares) {
-    this.board.removeArrows()
+    this.board.removeArrows(ARROW_TYPE.info)
     if (squares) this.board.addArrow(ARROW_TYPE.info, squares.from, squares.to)
     this.element.dataset.arrow = squares ? squares.from + squares.to : ""
   }
@@ -95,9 +180,13 @@ export class Board {
     this.setOrientation(this.orientation() === "white" ? "black" : "white")
   }
 
-  /** Let `colour` move, choosing among `legalMoves`; `null` disables input. */
-  allow(colour, legalMoves) {
+  /**
+   * Let `colour` move, choosing among `legalMoves`; `null` disables input. With `premove`,
+   * it is the opponent's turn and a move made is a premove, by piece movement alone.
+   */
+  allow(colour, legalMoves, { premove = false } = {}) {
     this.legalMoves = legalMoves || []
+    this.premoving = Boolean(colour && premove)
     if (colour === this.inputColour && colour !== null) return
     this.inputColour = colour
     this.arm()
@@ -120,7 +209,7 @@ export class Board {
   input(event) {
     switch (event.type) {
       case INPUT_EVENT_TYPE.moveInputStarted: {
-        const targets = targetsFrom(this.legalMoves, event.squareFrom)
+        const targets = this.premoving ? premoveTargets(this.fen, event.squareFrom, this.inputColour) : targetsFrom(this.legalMoves, event.squareFrom)
         for (const to of targets) this.board.addMarker(this.board.getPiece(to) ? MARKER_TYPE.bevel : MARKER_TYPE.dot, to)
         return targets.length > 0
       }
@@ -128,6 +217,7 @@ export class Board {
         // The board takes no input until a move's own slide has finished, so a player who
         // answers an instant reply would lose the click: a confirmed move lands at once.
         event.animate = false
+        if (this.premoving) return this.queuePremove(event.squareFrom, event.squareTo)
         return this.validate(event.squareFrom, event.squareTo)
       case INPUT_EVENT_TYPE.moveInputCanceled:
       case INPUT_EVENT_TYPE.moveInputFinished:
@@ -137,6 +227,16 @@ export class Board {
       default:
         return true
     }
+  }
+
+  // The pieces stay where they are; the premove shows as its two squares.
+  queuePremove(from, to) {
+    const uci = premoveUci(this.fen, from, to, this.inputColour)
+    if (uci) {
+      this.setPremove(uci)
+      this.onPremove(uci)
+    }
+    return false
   }
 
   validate(from, to) {
@@ -164,6 +264,7 @@ export class Board {
 
   destroy() {
     this.inputToken++
+    removeEventListener("mouseup", this.onMouseUp)
     this.board.destroy()
   }
 }

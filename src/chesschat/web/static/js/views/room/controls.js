@@ -61,11 +61,21 @@ function renderAsk(banner, question, send, busy, [yesId, yes], [noId, no]) {
   )
 }
 
-/** The buttons for `controls` (from `gameControls`); `onFlip` and `onResult` stay in the view. */
-export function renderControls(box, controls, { send, onFlip, onResult, busy = () => false }) {
+/**
+ * The buttons for `controls` (from `gameControls`); `onFlip` and `onResult` stay in the
+ * view. `premoves` ({on, set}) adds the Premoves switch.
+ */
+export function renderControls(box, controls, { send, onFlip, onResult, busy = () => false, premoves = null }) {
   clear(
     box,
     controls.map((c) => controlButton(c, { send, onFlip, onResult, busy })),
+    premoves &&
+      h(
+        "label",
+        { class: "check premoves" },
+        h("input", { type: "checkbox", "data-testid": "premoves", checked: premoves.on, onchange: (e) => premoves.set(e.target.checked) }),
+        " Premoves",
+      ),
   )
 }
 

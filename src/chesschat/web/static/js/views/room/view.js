@@ -5,6 +5,7 @@ import { Board } from "../../board.js"
 import { api } from "../../api.js"
 import { clear, confirmDialog, h, toast } from "../../dom.js"
 import { moveRows } from "../../moves.js"
+import { Premove, premovesOn, setPremovesOn } from "../../premove.js"
 import { CLIENT, SERVER, frame } from "../../protocol.js"
 import { ReconnectTracker } from "../../reconnect.js"
 import { canStartGame, drawOfferFromOpponent, gameControls, takebackRequestFromOpponent, typedMoveIsIllegal } from "./actions.js"
@@ -30,6 +31,10 @@ export function roomView(main, app, rawCode) {
   let pendingTimer = 0
   let typed = null // a move typed in the box and sent, until the server answers it
   let endOpen = false
+  const premove = new Premove() // one move queued while the opponent is to move
+  let premoves = premovesOn()
+  // Refusals of a premove sent on the opponent's move: it is dropped without a word.
+  const PREMOVE_REFUSALS = new Set(["ILLEGAL_MOVE", "NOT_YOUR_TURN", "GAME_PAUSED", "NO_ACTIVE_GAME"])
   const send = (type, fields = {}) => {
     const ok = socket.send(frame(type, { roomCode: code, ...fields }))
     if (!ok) toast("Not connected — reconnecting…", { kind: "error" })
@@ -58,7 +63,13 @@ export function roomView(main, app, rawCode) {
   const board = new Board(el.boardBox, {
     onMove: (uci) => send(CLIENT.MAKE_MOVE, { move: uci }) || board.revert(),
     onRejected: () => toast("That move isn't legal here.", { kind: "error", ms: 1800 }),
+    onPremove: (uci) => premove.queue(uci),
+    onPremoveCancel: () => premove.cancel(),
   })
+  const dropPremove = () => {
+    premove.cancel()
+    board.clearPremove()
+  }
   const video = startVideo(el, (data) => socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data })), (media) => tellPeer({ media }))
 
   // ---- the board ----------------------------------------------------------------------
@@ -73,7 +84,16 @@ export function roomView(main, app, rawCode) {
     board.show(g.fen, { lastMove: last, check: inCheck ? g.turn : null })
     const mine = myColour(s, me)
     const canMove = isLive(s) && !s.pause && mine && g.turn === mine && socket.status === "open"
-    board.allow(canMove ? mine : null, g.legalMoves)
+    const canPremove = premoves && isLive(s) && !s.pause && mine && g.turn !== mine && socket.status === "open"
+    if (!canMove && !canPremove && premove.move) dropPremove()
+    board.allow(canMove || canPremove ? mine : null, g.legalMoves, { premove: !canMove && canPremove })
+  }
+
+  // The opponent has moved: a queued premove is sent at once, from the new position.
+  function playPremove() {
+    const uci = premove.opponentMoved()
+    board.clearPremove()
+    if (uci && !send(CLIENT.MAKE_MOVE, { move: uci })) premove.refused()
   }
 
   function orient() {
@@ -109,7 +129,14 @@ export function roomView(main, app, rawCode) {
       el.moveInput.value = ""
       el.moveError.textContent = ""
     }
+    if (f.type === SERVER.ERROR && PREMOVE_REFUSALS.has(f.code) && premove.refused()) {
+      drawBoard() // the real position, without a word
+      return
+    }
+    if (f.type === SERVER.MOVE_MADE && wasMine) premove.confirmed()
+    if (f.type === SERVER.GAME_STARTED || f.type === SERVER.GAME_ENDED || f.type === SERVER.TAKEBACK_APPLIED) dropPremove()
     for (const effect of next.effects) perform(effect)
+    if (f.type === SERVER.MOVE_MADE && !wasMine && premove.move && s.game.turn === myColour(s, me)) playPremove()
     if (next.render) render()
   }
 
@@ -260,6 +287,15 @@ export function roomView(main, app, rawCode) {
       busy,
       onFlip: () => ((s = { ...s, flipped: !s.flipped }), render()),
       onResult: () => ((endOpen = true), render()),
+      premoves: {
+        on: premoves,
+        set: (on) => {
+          premoves = on
+          setPremovesOn(on)
+          if (!on) dropPremove()
+          render()
+        },
+      },
     })
     renderEnd()
     renderClosedNote(el.closedNote, closedNote(s, viewer), { on: { again: playAgain, lobby: () => app.navigate("/") } })
