@@ -343,14 +343,19 @@ class CognitoIdentity:
             return None
         if token.count(".") == 2:
             return await self._bearer(token)
-        key = token_hash(token)
-        session = await self.auth.session(key)
+        session = await self._session(token)
         if session is None:
-            return None
-        if self._expiring(session) and not await self._refresh(key, session):
             return None
         account: Account | None = await self._run(self.store.user, session["user_id"])
         return account
+
+    async def _session(self, token: str) -> dict[str, str] | None:
+        """The cookie's session with a fresh access token; ``None`` if it has ended."""
+        key = token_hash(token)
+        session = await self.auth.session(key)
+        if session is None or (self._expiring(session) and not await self._refresh(key, session)):
+            return None
+        return session
 
     async def _bearer(self, token: str) -> Account | None:
         try:
@@ -393,12 +398,9 @@ class CognitoIdentity:
             if account is None:
                 raise NoSession("Sign in first.")
             return token, account.user_id
-        key = token_hash(token)
-        session = await self.auth.session(key)
+        session = await self._session(token)
         if session is None:
             raise NoSession("Sign in first.")
-        if self._expiring(session) and not await self._refresh(key, session):
-            raise NoSession("Sign in again.")
         return session["access"], session["user_id"]
 
     async def logout(self, token: str) -> None:

@@ -78,11 +78,14 @@ class Reviews:
             raise ReviewUnavailable("Game review needs Stockfish, which this server does not have.")
         if await asyncio.to_thread(self.store.add_review, game_id, self.clock.now_ms()):
             await self.queue.push(game_id)
-        return await self.get(user_id, game_id)
+        return await self._stored(game_id)
 
     async def get(self, user_id: str, game_id: str) -> StoredReview:
         """:raises GameNotFound: no such game, or not theirs. :raises NotRequested:"""
         await self.records.game(user_id, game_id)
+        return await self._stored(game_id)
+
+    async def _stored(self, game_id: str) -> StoredReview:
         stored = await asyncio.to_thread(self.store.review, game_id)
         if stored is None:
             raise NotRequested("Nobody has asked for this game's review yet.")
