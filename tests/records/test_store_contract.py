@@ -9,15 +9,17 @@ import chess.pgn
 import pytest
 
 from chesschat.services.records import (
+    PlayerNotFound,
     Records,
     RecordStore,
+    SamePlayer,
     StatChange,
     UnknownPlayer,
     UsernameTaken,
     cursor_of,
     stat_changes,
 )
-from tests.records.games import START_MS, expected_stats, finished_game, stats_of
+from tests.records.games import START_MS, Ending, expected_stats, finished_game, stats_of
 
 
 def two_players(store: RecordStore) -> tuple[str, str]:
@@ -220,3 +222,94 @@ async def test_store_games_show_players_as_named_now_and_a_deleted_one_as_delete
     assert (await records.game(black, played.game_id)).white_username == "deleted user"
     survivor = store.user(black)
     assert survivor is not None and (survivor.wins, survivor.losses) == (1, 1)
+
+
+def score(store: RecordStore, user_id: str, opponent_id: str, limit: int = 10) -> tuple[int, int, int, list[str]]:
+    result = store.head_to_head(user_id, opponent_id, limit)
+    return result.wins, result.draws, result.losses, [g.game_id for g in result.games]
+
+
+def test_store_head_to_head_tallies_from_each_side_whatever_the_colours(store: RecordStore) -> None:
+    ann, bob = two_players(store)
+    endings: list[tuple[str, str, Ending]] = [
+        (ann, bob, "white_wins"),  # ann wins as white
+        (bob, ann, "black_wins"),  # ann wins as black
+        (bob, ann, "white_wins"),  # bob wins as white
+        (ann, bob, "draw"),
+        (bob, ann, "draw"),
+        (ann, bob, "aborted"),  # listed, counted for nobody
+    ]
+    records = [
+        finished_game(white, black, ending, started_ms=START_MS + i * 60_000, seed=i)
+        for i, (white, black, ending) in enumerate(endings)
+    ]
+    for record in records:
+        store.record_game(record, stat_changes(record))
+    newest_first = [r.game_id for r in reversed(records)]
+    assert score(store, ann, bob) == (2, 2, 1, newest_first)
+    assert score(store, bob, ann) == (1, 2, 2, newest_first)
+    # The tally is the stats' own arithmetic: with no other games, it is each one's record.
+    assert stats_of(store, ann) == {"total_games": 5, "wins": 2, "draws": 2, "losses": 1}
+
+
+def test_store_head_to_head_of_players_who_never_finished_a_game(store: RecordStore) -> None:
+    ann, bob = two_players(store)
+    assert score(store, ann, bob) == (0, 0, 0, [])
+    aborted = finished_game(ann, bob, "aborted")
+    store.record_game(aborted, stat_changes(aborted))
+    assert score(store, bob, ann) == (0, 0, 0, [aborted.game_id])
+
+
+def test_store_head_to_head_leaves_out_games_against_anyone_else(store: RecordStore) -> None:
+    ann, bob = two_players(store)
+    cat = store.create_user("cat.p", "", "h").user_id
+    between = finished_game(ann, bob, "black_wins")
+    store.record_game(between, stat_changes(between))
+    # Ann plays Cat more, then Bob plays Cat more still: each of the two in turn is the one
+    # with fewer games, whose history is read, and the answer does not change.
+    for i in range(1, 9):
+        white, black = (ann, cat) if i <= 3 else (cat, bob)
+        other = finished_game(white, black, "white_wins", started_ms=START_MS + i * 60_000, seed=i)
+        store.record_game(other, stat_changes(other))
+        assert score(store, ann, bob) == (0, 0, 1, [between.game_id]), i
+        assert score(store, bob, ann) == (1, 0, 0, [between.game_id]), i
+    assert score(store, ann, cat)[:3] == (3, 0, 0)
+    assert score(store, bob, cat)[:3] == (0, 0, 5)
+
+
+def test_store_head_to_head_lists_the_newest_games_up_to_the_limit_and_tallies_all(store: RecordStore) -> None:
+    ann, bob = two_players(store)
+    older = [finished_game(ann, bob, "white_wins", started_ms=START_MS + i * 60_000, seed=i) for i in range(5)]
+    # Two games that ended in the same millisecond: the game id orders them, as in history.
+    tied = [finished_game(bob, ann, "draw", started_ms=START_MS + 10 * 60_000, seed=9) for _ in range(2)]
+    for record in [*older, *tied]:
+        store.record_game(record, stat_changes(record))
+    everything = sorted([*older, *tied], key=lambda r: (r.ended_at_ms, r.game_id), reverse=True)
+    assert score(store, ann, bob, limit=3) == (5, 2, 0, [r.game_id for r in everything[:3]])
+    assert score(store, ann, bob, limit=1)[3] == [everything[0].game_id]
+    whole = store.head_to_head(ann, bob, 50).games
+    assert [g.game_id for g in whole] == [r.game_id for r in everything]
+    assert whole[-1] == older[0]  # whole records, as stored
+
+
+async def test_store_head_to_head_names_the_players_as_now_and_refuses_oneself_or_nobody(store: RecordStore) -> None:
+    ann, bob = two_players(store)
+    records = Records(store)
+    played = [finished_game(ann, bob, "white_wins", started_ms=START_MS + i * 60_000, seed=i) for i in range(3)]
+    for record in played:
+        await records.finalize(record)
+    store.rename_user(bob, "bob.renamed")
+    opponent, result = await records.head_to_head(ann, bob, limit=2)
+    assert (opponent.user_id, opponent.username) == (bob, "bob.renamed")
+    assert (result.wins, result.draws, result.losses) == (3, 0, 0)
+    assert [g.game_id for g in result.games] == [played[2].game_id, played[1].game_id]
+    assert {g.black_username for g in result.games} == {"bob.renamed"}
+    _, capped = await records.head_to_head(ann, bob, limit=0)
+    assert len(capped.games) == 1
+    with pytest.raises(SamePlayer):
+        await records.head_to_head(ann, ann)
+    with pytest.raises(PlayerNotFound):
+        await records.head_to_head(ann, "no-such-user")
+    store.delete_user(bob)
+    with pytest.raises(PlayerNotFound):
+        await records.head_to_head(ann, bob)

@@ -40,7 +40,7 @@ def _toml(value: object) -> str:
     return json.dumps(value)
 
 
-def config(token: str, logout_token: str, deleted_token: str, game_id: str) -> str:
+def config(token: str, logout_token: str, deleted_token: str, game_id: str, opponent_id: str) -> str:
     checks = "\n".join(f"{name}.enabled = true" for name in CHECKS)
     return f"""
 workers = 1
@@ -83,6 +83,11 @@ headers = {{ Authorization = {_toml(f"Bearer {deleted_token}")} }}
 [[operations]]
 include-path-regex = "^/api/games/"
 parameters = {{ game_id = {_toml(game_id)} }}
+
+# A player the caller has played, so that the score answers with one too.
+[[operations]]
+include-path-regex = "/head-to-head$"
+parameters = {{ user_id = {_toml(opponent_id)} }}
 """
 
 
@@ -91,7 +96,8 @@ def test_api_answers_as_its_openapi_document_says(server: ServerThread, tmp_path
     game = finished_game(player["user"]["user_id"], opponent["user"]["user_id"], "resign")
     server.run(server.wiring.records.finalize(game))
     config_file = tmp_path / "schemathesis.toml"
-    config_file.write_text(config(player["token"], opponent["token"], deleted["token"], game.game_id), encoding="utf-8")
+    tokens = (player["token"], opponent["token"], deleted["token"])
+    config_file.write_text(config(*tokens, game.game_id, opponent["user"]["user_id"]), encoding="utf-8")
     openapi = f"{server.base_url}/openapi.json"
 
     run = subprocess.run(
@@ -104,6 +110,7 @@ def test_api_answers_as_its_openapi_document_says(server: ServerThread, tmp_path
     assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
     operations = sum(len(methods) for methods in server.app.api.openapi()["paths"].values())
     assert f"Tested: {operations}" in run.stdout, run.stdout[-5_000:]
-    # The game operations reached a game, so their bodies were held to the document too.
+    # The game operations reached a game, and the score a player, so their bodies were held
+    # to the document too.
     missing = run.stdout.partition("Missing test data:")[2].partition("SUMMARY")[0]
-    assert "/api/games/" not in missing, missing
+    assert "/api/games/" not in missing and "/head-to-head" not in missing, missing

@@ -16,7 +16,7 @@ import base64
 import binascii
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import orjson
@@ -25,6 +25,8 @@ from chesschat.domain.finished import FinishedGame
 
 HISTORY_PAGE = 20
 MAX_HISTORY_PAGE = 100
+HEAD_TO_HEAD_GAMES = 5
+MAX_HEAD_TO_HEAD_GAMES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,19 @@ class StatChange:
     losses: int = 0
     draws: int = 0
     total_games: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class HeadToHead:
+    """The games two players played against each other, from the first one's side: every
+    game that counts tallied (an aborted game counts for neither, as in their stats), and
+    the newest few of all of them, aborted ones included, as their history lists them."""
+
+    wins: int
+    draws: int
+    losses: int
+    games: tuple[FinishedGame, ...]
+    """Newest first (by ``ended_at``, then ``game_id``)."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -91,6 +106,14 @@ class GameNotFound(Exception):
 
 class BadCursor(ValueError):
     """A history cursor this server did not issue."""
+
+
+class PlayerNotFound(Exception):
+    """No account has this user id (any more)."""
+
+
+class SamePlayer(ValueError):
+    """A score asked for between a player and themselves."""
 
 
 class RecordStore(Protocol):
@@ -152,6 +175,11 @@ class RecordStore(Protocol):
         strictly older than ``before`` (ordered by ``ended_at`` then ``game_id``)."""
         ...
 
+    def head_to_head(self, user_id: str, opponent_id: str, limit: int) -> HeadToHead:
+        """The games between the two, from ``user_id``'s side, with up to ``limit`` of them.
+        Only the history of whichever of the two has fewer games is read."""
+        ...
+
     def ping(self) -> bool: ...
 
     def close(self) -> None: ...
@@ -186,7 +214,8 @@ def cursor_of(game: FinishedGame) -> Cursor:
 
 
 class Records:
-    """The use cases on finished games: record one, page a player's history, read one."""
+    """The use cases on finished games: record one, page a player's history, the score
+    between two players, read one."""
 
     def __init__(self, store: RecordStore) -> None:
         self.store = store
@@ -214,6 +243,23 @@ class Records:
         if len(games) <= limit:
             return await self._named(games), None
         return await self._named(games[:limit]), encode_cursor(cursor_of(games[limit - 1]))
+
+    async def head_to_head(
+        self, user_id: str, opponent_id: str, limit: int = HEAD_TO_HEAD_GAMES
+    ) -> tuple[Account, HeadToHead]:
+        """The opponent's account and the score between the two, from ``user_id``'s side.
+
+        :raises SamePlayer: ``opponent_id`` is ``user_id``.
+        :raises PlayerNotFound: the opponent has no account.
+        """
+        if opponent_id == user_id:
+            raise SamePlayer(opponent_id)
+        opponent = await asyncio.to_thread(self.store.user, opponent_id)
+        if opponent is None:
+            raise PlayerNotFound(opponent_id)
+        limit = max(1, min(limit, MAX_HEAD_TO_HEAD_GAMES))
+        score = await asyncio.to_thread(self.store.head_to_head, user_id, opponent_id, limit)
+        return opponent, replace(score, games=tuple(await self._named(list(score.games))))
 
     async def game(self, user_id: str, game_id: str) -> FinishedGame:
         """:raises GameNotFound: no such game, or ``user_id`` did not play in it."""

@@ -1,4 +1,5 @@
-"""The HTTP API of finished games: a player's history, one game, its PGN file.
+"""The HTTP API of finished games: a player's history, the score against another player,
+one game, its PGN file.
 
 A game goes out with the original ChessChat's attribute names and formats (the same as the
 ``games`` items), so a client written for the original reads it as it is.
@@ -14,20 +15,32 @@ from pydantic import BaseModel
 
 from chesschat.domain.finished import FinishedGame
 from chesschat.services.records import (
+    HEAD_TO_HEAD_GAMES,
     HISTORY_PAGE,
+    MAX_HEAD_TO_HEAD_GAMES,
     MAX_HISTORY_PAGE,
     BadCursor,
     GameNotFound,
+    PlayerNotFound,
+    SamePlayer,
     StoreUnavailable,
     utc_text,
 )
-from chesschat.web.http import CurrentAccount, error_response, refusals
+from chesschat.web.http import CurrentAccount, ErrorOut, error_response, refusals
 
 PGN_MEDIA_TYPE = "application/x-chess-pgn"
 # Game ids are UUIDs; a bound keeps a forged one from reaching the store (DynamoDB refuses
 # long keys with an error of its own).
 GameId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 GAME_REFUSALS = refusals("UNAUTHORIZED", "NOT_FOUND", "INVALID_PAYLOAD", "NOT_READY")
+# User ids are UUIDs (local or Cognito's ``sub``); the same bound as a game id.
+UserId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+# Asking for the score against oneself is a request that cannot be answered, whatever its form.
+BAD_REQUEST = 400
+HEAD_TO_HEAD_REFUSALS = {
+    **GAME_REFUSALS,
+    BAD_REQUEST: {"model": ErrorOut, "description": "`INVALID_PAYLOAD` (the caller's own id)"},
+}
 
 
 class GameOut(BaseModel):
@@ -92,6 +105,24 @@ class GameResponse(BaseModel):
     game: GameOut
 
 
+class PlayerOut(BaseModel):
+    userId: str
+    username: str
+
+
+class HeadToHeadOut(BaseModel):
+    """The score between the caller and another player, from the caller's side: the wins,
+    draws and losses of every game between the two that counts (an aborted game does not,
+    as in ``/api/me``)."""
+
+    opponent: PlayerOut
+    wins: int
+    draws: int
+    losses: int
+    games: list[GameOut]
+    """The newest games between the two, aborted ones included, newest first."""
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(GameNotFound)
     async def not_found(_: Request, exc: GameNotFound) -> JSONResponse:
@@ -100,6 +131,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BadCursor)
     async def bad_cursor(_: Request, exc: BadCursor) -> JSONResponse:
         return error_response("INVALID_PAYLOAD", "Invalid history cursor.", {"fields": ["cursor"]})
+
+    @app.exception_handler(PlayerNotFound)
+    async def no_player(_: Request, exc: PlayerNotFound) -> JSONResponse:
+        return error_response("NOT_FOUND", "No such player.")
+
+    @app.exception_handler(SamePlayer)
+    async def same_player(_: Request, exc: SamePlayer) -> JSONResponse:
+        response = error_response(
+            "INVALID_PAYLOAD", "A score is between you and another player.", {"fields": ["user_id"]}
+        )
+        response.status_code = BAD_REQUEST
+        return response
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
@@ -115,6 +158,24 @@ def install(app: FastAPI) -> None:
         """The caller's finished games, newest first; pass ``nextCursor`` back for more."""
         games, next_cursor = await request.app.state.wiring.records.history(account.user_id, cursor, limit)
         return HistoryOut(games=[GameOut.of(game) for game in games], nextCursor=next_cursor)
+
+    @app.get("/api/users/{user_id}/head-to-head", tags=["games"], responses=HEAD_TO_HEAD_REFUSALS)
+    async def head_to_head(
+        request: Request,
+        account: CurrentAccount,
+        user_id: UserId,
+        limit: Annotated[int, Query(ge=1, le=MAX_HEAD_TO_HEAD_GAMES)] = HEAD_TO_HEAD_GAMES,
+    ) -> HeadToHeadOut:
+        """The caller's wins, draws and losses against that player, and their last games."""
+        records = request.app.state.wiring.records
+        opponent, score = await records.head_to_head(account.user_id, user_id, limit)
+        return HeadToHeadOut(
+            opponent=PlayerOut(userId=opponent.user_id, username=opponent.username),
+            wins=score.wins,
+            draws=score.draws,
+            losses=score.losses,
+            games=[GameOut.of(game) for game in score.games],
+        )
 
     # Registered before /api/games/{game_id}, whose parameter would also match "x.pgn".
     @app.get(

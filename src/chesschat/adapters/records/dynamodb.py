@@ -24,11 +24,13 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chesschat.adapters.records.mapping import game_from_item, game_to_item
+from chesschat.adapters.records.mapping import DRAW, game_from_item, game_to_item, ms_of_text
 from chesschat.domain.finished import FinishedGame
+from chesschat.domain.game import Reason
 from chesschat.services.records import (
     Account,
     Cursor,
+    HeadToHead,
     StatChange,
     StoreUnavailable,
     UnknownPlayer,
@@ -293,22 +295,24 @@ class DynamoRecords:
         return None if entry is None else self.user(entry["user_id"])
 
     def usernames(self, user_ids: Collection[str]) -> dict[str, str]:
-        ids = list(dict.fromkeys(user_ids))
-        found: dict[str, str] = {}
-        table = self.name("users")
+        users = self._batch_get("users", "user_id", user_ids, "user_id, username, deleted_at")
+        return {user["user_id"]: user["username"] for user in users if "deleted_at" not in user}
+
+    def _batch_get(
+        self, table: str, key: str, values: Collection[str], projection: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The items of ``table`` under each of ``values`` that has one, in no order."""
+        ids = list(dict.fromkeys(values))
+        found: list[dict[str, Any]] = []
+        name = self.name(table)
         for start in range(0, len(ids), 100):  # BatchGetItem's bound
-            request: dict[str, Any] = {
-                table: {
-                    "Keys": [{"user_id": {"S": i}} for i in ids[start : start + 100]],
-                    "ProjectionExpression": "user_id, username, deleted_at",
-                }
-            }
+            keys: dict[str, Any] = {"Keys": [{key: {"S": i}} for i in ids[start : start + 100]]}
+            if projection:
+                keys["ProjectionExpression"] = projection
+            request: dict[str, Any] = {name: keys}
             for _ in range(8):
                 response = self._call("batch_get_item", RequestItems=request)
-                for item in response["Responses"].get(table, []):
-                    record = record_of(item)
-                    if "deleted_at" not in record:
-                        found[record["user_id"]] = record["username"]
+                found += [record_of(item) for item in response["Responses"].get(name, [])]
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break
@@ -511,3 +515,45 @@ class DynamoRecords:
         black = self._player_games(BLACK_INDEX, "black_player_id", user_id, before, limit)
         merged = heapq.merge(white, black, key=cursor_of, reverse=True)
         return list(itertools.islice(merged, limit))
+
+    def _results_against(
+        self, index: str, column: str, other_column: str, user_id: str, other_id: str
+    ) -> Iterator[dict[str, Any]]:
+        """Every game ``user_id`` played on one index against ``other_id``: only what a
+        tally and an order need, read page by page."""
+        query: dict[str, Any] = {
+            "TableName": self.name("games"),
+            "IndexName": index,
+            "KeyConditionExpression": "#p = :p",
+            "FilterExpression": "#o = :o",
+            "ProjectionExpression": "game_id, ended_at, winner, #r",
+            "ExpressionAttributeNames": {"#p": column, "#o": other_column, "#r": "result"},
+            "ExpressionAttributeValues": {":p": {"S": user_id}, ":o": {"S": other_id}},
+        }
+        while True:
+            response = self._call("query", **query)
+            for item in response["Items"]:
+                yield record_of(item)
+            if "LastEvaluatedKey" not in response:
+                return
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def head_to_head(self, user_id: str, opponent_id: str, limit: int) -> HeadToHead:
+        users = self._batch_get("users", "user_id", [user_id, opponent_id], "user_id, total_games")
+        counts = {user["user_id"]: int(user.get("total_games", 0)) for user in users}
+        pivot = min((user_id, opponent_id), key=lambda i: (counts.get(i, 0), i))
+        partner = opponent_id if pivot == user_id else user_id
+        results = [
+            *self._results_against(WHITE_INDEX, "white_player_id", "black_player_id", pivot, partner),
+            *self._results_against(BLACK_INDEX, "black_player_id", "white_player_id", pivot, partner),
+        ]
+        counted = [r["winner"] for r in results if r["result"] != Reason.ABORTED.value]
+        newest = sorted(results, key=lambda r: (ms_of_text(r["ended_at"]), r["game_id"]), reverse=True)[:limit]
+        wanted = [r["game_id"] for r in newest]
+        games = {g["game_id"]: game_from_item(g) for g in self._batch_get("games", "game_id", wanted)}
+        return HeadToHead(
+            wins=counted.count(user_id),
+            draws=counted.count(DRAW),
+            losses=counted.count(opponent_id),
+            games=tuple(games[i] for i in wanted if i in games),
+        )

@@ -25,11 +25,13 @@ from typing import Any
 
 import orjson
 
-from chesschat.adapters.records.mapping import game_from_item, game_to_item
+from chesschat.adapters.records.mapping import DRAW, game_from_item, game_to_item
 from chesschat.domain.finished import FinishedGame
+from chesschat.domain.game import Reason
 from chesschat.services.records import (
     Account,
     Cursor,
+    HeadToHead,
     StatChange,
     StoreUnavailable,
     UnknownPlayer,
@@ -378,6 +380,36 @@ class SQLiteRecords:
         if before:
             args.update(ended_at=before.ended_at, game_id=before.game_id)
         return [game_from_item(orjson.loads(row[2])) for row in self.read(sql, args)]
+
+    def head_to_head(self, user_id: str, opponent_id: str, limit: int) -> HeadToHead:
+        fewer = self.read(
+            "SELECT user_id FROM users WHERE user_id IN (?, ?) ORDER BY total_games, user_id LIMIT 1",
+            (user_id, opponent_id),
+        )
+        pivot = fewer[0][0] if fewer else user_id
+        args = {
+            "pivot": pivot,
+            "partner": opponent_id if pivot == user_id else user_id,
+            "me": user_id,
+            "them": opponent_id,
+            "draw": DRAW,
+            "aborted": Reason.ABORTED.value,
+            "limit": limit,
+        }
+        # The pivot's two index ranges with the partner filtered out of them: the unary plus
+        # keeps the planner from reading the partner's ranges instead.
+        between = (
+            "((white_player_id = :pivot AND +black_player_id = :partner)"
+            " OR (black_player_id = :pivot AND +white_player_id = :partner))"
+        )
+        tally = (
+            "SELECT COALESCE(SUM(winner = :me), 0), COALESCE(SUM(winner = :draw), 0), COALESCE(SUM(winner = :them), 0)"
+            f" FROM games WHERE {between} AND result != :aborted"
+        )
+        newest = f"SELECT record FROM games WHERE {between} ORDER BY ended_at DESC, game_id DESC LIMIT :limit"
+        ((wins, draws, losses),) = self.read(tally, args)
+        games = tuple(game_from_item(orjson.loads(row[0])) for row in self.read(newest, args))
+        return HeadToHead(wins, draws, losses, games)
 
     def ping(self) -> bool:
         return bool(self.read("SELECT 1", ()) == [(1,)])

@@ -89,6 +89,8 @@ export const api = {
   mfaDisable: () => request("POST", "/api/auth/mfa/disable"),
   reserveRoom: () => request("POST", "/api/rooms"),
   history: (cursor) => request("GET", `/api/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`),
+  /** {opponent: {userId, username}, wins, draws, losses, games}: the score from my side. */
+  headToHead: (userId, limit = 5) => request("GET", `/api/users/${encodeURIComponent(userId)}/head-to-head?limit=${limit}`),
   game: (id) => request("GET", `/api/games/${encodeURIComponent(id)}`),
   pgn: (id) => request("GET", `/api/games/${encodeURIComponent(id)}.pgn`, undefined, { raw: true }),
   /** The engine's review: {status: "queued"|"running"|"done"|"failed", plies, accuracy}. */

@@ -1,8 +1,10 @@
 // Friends: add one by username, answer and withdraw requests, and for each friend whether
-// they are online, with Play (the pair's own room), Challenge and Remove.
+// they are online, the score between you and your last games, with Play (the pair's own
+// room), Challenge and Remove.
 import { api, plainError } from "../api.js"
 import { clear, confirmDialog, h, toast } from "../dom.js"
 import { openChallengeDialog } from "./challenge-dialog.js"
+import { headToHead } from "./head-to-head.js"
 import { answerRequest, social, socialChanged } from "./notifications.js"
 
 // Online dots go stale as friends come and go; nothing pushes that, so look again now and then.
@@ -38,6 +40,12 @@ export function friendsView(main, app) {
   const status = h("p", { class: "muted", role: "status" }, "Loading…")
   const receivedBox = h("section", { hidden: true }, h("h2", {}, "Requests for you"), received)
   const sentBox = h("section", { hidden: true }, h("h2", {}, "Requests you sent"), sent)
+  // Each friend's score is asked for once a visit: the list redraws every few seconds.
+  const scores = new Map()
+  const scoreWith = (id) => {
+    if (!scores.has(id)) scores.set(id, headToHead(id))
+    return scores.get(id)
+  }
 
   async function onAdd(event) {
     event.preventDefault()
@@ -138,6 +146,7 @@ export function friendsView(main, app) {
         h("span", { class: "muted", "data-testid": "friend-status" }, f.online ? " · online" : " · offline"),
       ),
       h("span", { class: "row" }, play, challenge, remove),
+      scoreWith(f.friend_user_id),
     )
   }
 
