@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     max_open_rooms_per_user: int = Field(
         30, ge=1, description="Rooms one account may have opened or reserved and not yet closed (within the room TTL)."
     )
+    max_watchers_per_room: int = Field(
+        50, ge=1, description="Sockets that may watch one room's game at once (players not counted)."
+    )
     ws_ping_interval_seconds: float = 30.0
     ws_ping_timeout_seconds: float = 20.0
 

@@ -34,6 +34,8 @@ EVERY_FRAME: list[tuple[dict[str, Any], inbound.ClientMessage]] = [
     ({"type": "decline_rematch", "roomCode": CODE}, inbound.DeclineRematch("ABCD2345")),
     ({"type": "signal", "roomCode": CODE, "data": {"sdp": "x"}}, inbound.Signal("ABCD2345", {"sdp": "x"})),
     ({"type": "chat", "roomCode": CODE, "text": "  gg <b>wp</b> "}, inbound.Chat("ABCD2345", "gg <b>wp</b>")),
+    ({"type": "watch_room", "roomCode": CODE}, inbound.WatchRoom("ABCD2345")),
+    ({"type": "set_watching", "roomCode": CODE, "allowed": False}, inbound.SetWatching("ABCD2345", False)),
 ]
 
 
@@ -81,6 +83,9 @@ def test_inbound_every_client_tag_has_a_message_class() -> None:
         (b'{"type": "signal", "roomCode": "ABCD2345", "data": null}', "INVALID_PAYLOAD"),
         (b'{"type": "chat", "roomCode": "ABCD2345"}', "INVALID_PAYLOAD"),
         (b'{"type": "chat", "roomCode": "ABCD2345", "text": "   "}', "INVALID_PAYLOAD"),
+        (b'{"type": "watch_room"}', "INVALID_ROOM_CODE"),
+        (b'{"type": "set_watching", "roomCode": "ABCD2345"}', "INVALID_PAYLOAD"),
+        (b'{"type": "set_watching", "roomCode": "ABCD2345", "allowed": "no"}', "INVALID_PAYLOAD"),
     ],
 )
 def test_inbound_a_bad_frame_is_refused_with_its_code(frame: bytes, code: str) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from chesschat.protocol.outbound import RoomClosed, VideoUnavailable
+from chesschat.protocol.outbound import PLAYERS, WATCHERS, RoomClosed, VideoUnavailable, WatchingChanged
 from chesschat.services.hub import Envelope, Hub
 
 
@@ -16,10 +16,12 @@ class Socket:
     user_id: str
     connection_id: str = "c"
     room_code: str | None = "ROOMCODE"
+    watching: str | None = None
     got: list[str] = field(default_factory=list)
 
     def push(self, text: str) -> None:
-        self.got.append(orjson.loads(text)["reason"])
+        frame = orjson.loads(text)
+        self.got.append(frame.get("reason") or frame["type"])
 
 
 def marked(n: str) -> VideoUnavailable:
@@ -53,6 +55,26 @@ async def test_hub_a_room_gone_is_closed_for_its_sockets() -> None:
     await hub.resend("ROOMCODE", [(None, RoomClosed("ROOMCODE", "closed"))], 0)
     assert socket.got == ["opened", "closed"]
     assert "ROOMCODE" not in hub.rooms and socket.room_code is None
+
+
+async def test_hub_a_watcher_hears_the_room_from_what_it_was_shown_and_never_the_players_own() -> None:
+    hub, player = await seated()
+    watcher = Socket("u9", "w", room_code=None, watching="ROOMCODE")
+    await hub.watch(watcher, "ROOMCODE")
+    await hub.deliver("ROOMCODE", event(2, "before the snapshot"))
+    await hub.deliver("ROOMCODE", event(3, "after the snapshot"))
+    hub.shown(watcher, "ROOMCODE", 2)  # what it was shown is at version 2
+    private = ((PLAYERS, marked("chat")), ("u1", marked("video")), ("u9", marked("to u9 as a player")))
+    await hub.deliver("ROOMCODE", Envelope(4, (*private, (WATCHERS, marked("watch state")))).pack())
+    await hub.deliver("ROOMCODE", event(0, "count"))
+    assert watcher.got == ["after the snapshot", "watch state", "count"]
+    assert player.got == ["opened", "before the snapshot", "after the snapshot", "chat", "video", "count"]
+    await hub.deliver("ROOMCODE", Envelope(5, ((None, WatchingChanged("ROOMCODE", False)),)).pack())
+    assert watcher.got[-1] == "watching_changed" and watcher.watching is None
+    await hub.deliver("ROOMCODE", event(6, "later"))
+    assert watcher.got[-1] == "watching_changed" and player.got[-1] == "later"
+    await hub.unlisten(player, "ROOMCODE")
+    assert "ROOMCODE" not in hub.rooms and "ROOMCODE" not in hub.watchers
 
 
 @dataclass(eq=False)

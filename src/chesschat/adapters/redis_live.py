@@ -131,6 +131,11 @@ USER_FRAME = "user_frame"
 """The message on the process channel that carries a frame to a user's sockets everywhere."""
 
 
+def room_watchers_key(code: str) -> str:
+    """The sockets watching a room, on every process, scored by when they stop counting."""
+    return f"room_watchers:{code}"
+
+
 def node_rooms_key(node_id: str) -> str:
     """Rooms in which a server process holds (or held) a player's socket."""
     return f"node_rooms:{node_id}"
@@ -210,6 +215,26 @@ return 1
 """
 
 
+ADD_WATCHER_SCRIPT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
+  return -1
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return redis.call('ZCARD', KEYS[1])
+"""
+"""Count a socket among a room's watchers unless the room has ``cap`` of them already."""
+
+FORGET_NODE_WATCHERS_SCRIPT = """
+local prefix = ARGV[1]
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if string.sub(member, 1, #prefix) == prefix then redis.call('ZREM', KEYS[1], member) end
+end
+return redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[2], '+inf')
+"""
+"""Drop a dead process's sockets from a room's watchers; how many still count."""
+
 FORGET_AGREEMENT_SCRIPT = """
 local current = redis.call('GET', KEYS[1])
 if current and cjson.decode(current)['agreement_id'] == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -232,6 +257,8 @@ class RedisLive:
         self._cas = redis.register_script(CAS_SCRIPT)
         self._forget_login_failure = redis.register_script(FORGET_LOGIN_FAILURE_SCRIPT)
         self._forget_agreement = redis.register_script(FORGET_AGREEMENT_SCRIPT)
+        self._add_watcher = redis.register_script(ADD_WATCHER_SCRIPT)
+        self._forget_node_watchers = redis.register_script(FORGET_NODE_WATCHERS_SCRIPT)
 
     async def load(self, code: str) -> Room | None:
         raw = await self.redis.get(room_key(code))
@@ -287,7 +314,7 @@ class RedisLive:
 
     async def delete_room(self, code: str) -> None:
         """Cleanup after the terminal transition (separate commands, as the seed says)."""
-        await self.redis.delete(room_key(code))
+        await self.redis.delete(room_key(code), room_watchers_key(code))
         await self.forget_room(code)
 
     async def forget_room(self, code: str) -> None:
@@ -335,6 +362,32 @@ class RedisLive:
 
     async def publish(self, code: str, envelope: Envelope) -> None:
         await self.redis.publish(room_channel(code), envelope.pack())
+
+    async def add_watcher(
+        self, code: str, connection_id: str, alive_until_s: float, now_s: float, cap: int, ttl_s: int
+    ) -> int | None:
+        count = int(
+            await self._add_watcher(
+                keys=[room_watchers_key(code)], args=[connection_id, alive_until_s, now_s, cap, ttl_s]
+            )
+        )
+        return None if count < 0 else count
+
+    async def forget_watcher(self, code: str, connection_id: str, now_s: float) -> int:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(room_watchers_key(code), connection_id)
+            pipe.zcount(room_watchers_key(code), f"({now_s}", "+inf")
+            replies = await pipe.execute()
+        return int(replies[1])
+
+    async def forget_watchers(self, code: str) -> None:
+        await self.redis.delete(room_watchers_key(code))
+
+    async def forget_node_watchers(self, code: str, node_id: str, now_s: float) -> int:
+        return int(await self._forget_node_watchers(keys=[room_watchers_key(code)], args=[f"{node_id}/", now_s]))
+
+    async def watcher_count(self, code: str, now_s: float) -> int:
+        return int(await self.redis.zcount(room_watchers_key(code), f"({now_s}", "+inf"))
 
     async def node_alive(self, node_id: str, dead_after_s: float) -> None:
         await self.redis.zadd(LIVE_NODES, {node_id: dead_after_s})

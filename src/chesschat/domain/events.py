@@ -63,6 +63,13 @@ class ChatSaid:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchingChanged:
+    """The host let friends watch the room, or stopped them (and every watcher's view closes)."""
+
+    allowed: bool
+
+
+@dataclass(frozen=True, slots=True)
 class VideoUnavailable:
     """Video cannot start in this room; the game goes on."""
 
@@ -134,6 +141,7 @@ Event = (
     | VideoReady
     | VideoUnavailable
     | ChatSaid
+    | WatchingChanged
     | GameStarted
     | MoveMade
     | TakebackApplied

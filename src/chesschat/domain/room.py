@@ -40,6 +40,7 @@ from chesschat.domain.events import (
     TakebackRequested,
     VideoReady,
     VideoUnavailable,
+    WatchingChanged,
 )
 from chesschat.domain.finished import FinishedGame
 from chesschat.domain.pgn import write_pgn
@@ -111,6 +112,8 @@ class Room:
     """Who offered the next game, between games, until it is answered."""
     chat: tuple[ChatSaid, ...] = ()
     """The players' latest chat lines, oldest first (kept for the room's life only)."""
+    watching: bool = True
+    """Whether friends may follow the game read-only through the room's watch link."""
 
     def participant(self, user_id: str) -> Participant | None:
         for p in self.participants:
@@ -239,6 +242,23 @@ def say(room: Room, user_id: str, text: str, now_ms: int) -> Transition:
         raise errors.ChatTooFast(f"At most {CHAT_BURST} chat lines in {CHAT_WINDOW_MS // 1000} seconds.")
     line = ChatSaid(user_id, text, now_ms)
     return Transition(replace(room, chat=(*room.chat, line)[-CHAT_KEPT:]), (line,))
+
+
+def allow_watching(room: Room, user_id: str, allowed: bool) -> Transition | None:
+    """The host lets friends watch, or stops them: every watcher's view then closes.
+    ``None`` when it is already so.
+
+    :raises errors.NotHost: only the host decides.
+    """
+    if room.status in CLOSED:
+        raise errors.RoomTerminated()
+    if room.participant(user_id) is None:
+        raise errors.NotInRoom()
+    if user_id != room.host_user_id:
+        raise errors.NotHost("only the host decides who may watch")
+    if room.watching == allowed:
+        return None
+    return Transition(replace(room, watching=allowed), (WatchingChanged(allowed),))
 
 
 def bind_video(room: Room, state: dict[str, Any]) -> Transition | None:

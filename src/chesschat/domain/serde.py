@@ -136,6 +136,7 @@ def room_to_dict(room: Room) -> dict[str, Any]:
         "video": room.video,
         "rematch_offer_by": room.rematch_offer_by,
         "chat": [[line.user_id, line.text, line.at_ms] for line in room.chat],
+        "watching": room.watching,
     }
 
 
@@ -168,6 +169,7 @@ def room_from_dict(d: dict[str, Any]) -> Room:
         video=d.get("video"),
         rematch_offer_by=d.get("rematch_offer_by"),
         chat=tuple(ChatSaid(uid, text, int(at)) for uid, text, at in d.get("chat", ())),
+        watching=d.get("watching", True),
     )
 
 

@@ -37,6 +37,10 @@ CATALOGUE: dict[str, tuple[str, bool]] = {
     "FRAME_TOO_LARGE": ("Message too large.", False),
     "TOO_MANY_CONNECTIONS": ("Too many open connections for this account.", False),
     "ROOM_LIMIT_REACHED": ("Too many open rooms for this account.", False),
+    "WATCHING_OFF": ("The players are not letting anyone watch this room.", False),
+    "WATCHERS_FULL": ("This room has as many watchers as it allows.", True),
+    "PLAYER_CANNOT_WATCH": ("You play in this room: open it to play.", False),
+    "WATCHING_ONLY": ("You are watching this room: watchers cannot play, chat or signal.", False),
     "INTERNAL_ERROR": ("Unexpected error handling request.", True),
     # HTTP-only codes
     "NOT_FOUND": ("Not found.", False),

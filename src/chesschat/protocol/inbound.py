@@ -173,6 +173,23 @@ class Chat:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class WatchRoom:
+    """Follow the room's game read-only, taking no seat."""
+
+    TYPE: ClassVar[str] = "watch_room"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetWatching:
+    """The host lets friends watch the room, or stops them."""
+
+    TYPE: ClassVar[str] = "set_watching"
+    room_code: str
+    allowed: bool
+
+
 RoomMessage = (
     JoinRoom
     | LeaveRoom
@@ -192,6 +209,8 @@ RoomMessage = (
     | DeclineRematch
     | Signal
     | Chat
+    | WatchRoom
+    | SetWatching
 )
 ClientMessage = Heartbeat | CreateRoom | RoomMessage
 
@@ -289,6 +308,13 @@ def _chat(code: str, data: Mapping[str, Any]) -> Chat:
     return Chat(code, text.strip())
 
 
+def _set_watching(code: str, data: Mapping[str, Any]) -> SetWatching:
+    allowed = data.get("allowed")
+    if not isinstance(allowed, bool):
+        raise Invalid("set_watching needs 'allowed': true or false.")
+    return SetWatching(code, allowed)
+
+
 def _plain(cls: Callable[[str], RoomMessage]) -> Callable[[str, Mapping[str, Any]], RoomMessage]:
     return lambda code, _data: cls(code)
 
@@ -312,6 +338,8 @@ ROOM_PARSERS: dict[str, Callable[[str, Mapping[str, Any]], RoomMessage]] = {
     DeclineRematch.TYPE: _plain(DeclineRematch),
     Signal.TYPE: _signal,
     Chat.TYPE: _chat,
+    WatchRoom.TYPE: _plain(WatchRoom),
+    SetWatching.TYPE: _set_watching,
 }
 ROOM_TAGS = frozenset(ROOM_PARSERS)
 CLIENT_TAGS = ROOM_TAGS | {Heartbeat.TYPE, CreateRoom.TYPE}

@@ -137,7 +137,47 @@ class RoomJoined:
             "lastGame": last,
             "rematchOfferBy": room.rematch_offer_by,
             "chat": [chat_line(line, room.names().get(line.user_id, "")) for line in room.chat],
+            "watching": room.watching,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class WatchState:
+    """The room as a watcher sees it: the players and their game, not their chat."""
+
+    TYPE: ClassVar[str] = "watch_state"
+    room: Room
+    now_ms: int
+
+    def wire(self) -> Wire:
+        body = RoomJoined(self.room, self.now_ms).wire()
+        del body["chat"]
+        return {**body, "type": self.TYPE}
+
+
+@dataclass(frozen=True, slots=True)
+class Watchers:
+    """How many are watching the room now."""
+
+    TYPE: ClassVar[str] = "watchers"
+    room_code: str
+    count: int
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, "count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class WatchingChanged:
+    """The host let friends watch the room, or stopped them (``False`` closes every
+    watcher's view)."""
+
+    TYPE: ClassVar[str] = "watching_changed"
+    room_code: str
+    allowed: bool
+
+    def wire(self) -> Wire:
+        return {"type": self.TYPE, "roomCode": self.room_code, "allowed": self.allowed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -535,6 +575,9 @@ ServerFrame = (
     | VideoReady
     | VideoUnavailable
     | ChatMessage
+    | WatchState
+    | Watchers
+    | WatchingChanged
     | SignalRelayed
     | HeartbeatAck
     | Notification
@@ -563,6 +606,9 @@ SERVER_FRAMES: tuple[type[ServerFrame], ...] = (
     VideoReady,
     VideoUnavailable,
     ChatMessage,
+    WatchState,
+    Watchers,
+    WatchingChanged,
     SignalRelayed,
     HeartbeatAck,
     Notification,
@@ -573,7 +619,12 @@ SERVER_TAGS = tuple(frame.TYPE for frame in SERVER_FRAMES)
 """Every tag the server sends: the list the browser client mirrors."""
 
 Addressed = tuple[str | None, ServerFrame]
-"""A frame and who gets it: a user id, or ``None`` for everyone in the room."""
+"""A frame and who gets it: a user id (their seated sockets), ``None`` for everyone in the
+room (its watchers too), :data:`PLAYERS` or :data:`WATCHERS`."""
+PLAYERS = "+"
+"""The room's seated players only: what watchers never see (the players' chat)."""
+WATCHERS = "~"
+"""The room's watchers only."""
 
 
 def encode(frame: ServerFrame) -> str:
@@ -596,7 +647,11 @@ def render(
             case ev.ParticipantLeft(user_id):
                 out.append((None, ParticipantLeft(room, user_id)))
             case ev.RoomSnapshot(to):
-                out.append((to, RoomJoined(room, now_ms)))
+                if to is None:
+                    out.append((PLAYERS, RoomJoined(room, now_ms)))
+                    out.append((WATCHERS, WatchState(room, now_ms)))
+                else:
+                    out.append((to, RoomJoined(room, now_ms)))
             case ev.DrawOfferState(to):
                 game = room.active_game
                 if to is None and game is not None and game.draw_offer_by:
@@ -613,9 +668,11 @@ def render(
                 ready = ((uid, video(room, uid)) for uid in targets)
                 out.extend((uid, frame) for uid, frame in ready if frame is not None)
             case ev.VideoUnavailable(reason):
-                out.append((None, VideoUnavailable(code, reason)))
+                out.append((PLAYERS, VideoUnavailable(code, reason)))
+            case ev.WatchingChanged(allowed):
+                out.append((None, WatchingChanged(code, allowed)))
             case ev.ChatSaid() as line:
-                out.append((None, ChatMessage(code, line, room.names().get(line.user_id, ""))))
+                out.append((PLAYERS, ChatMessage(code, line, room.names().get(line.user_id, ""))))
             case ev.GameStarted():
                 assert room.active_game is not None
                 out.append((None, GameStarted(code, room.active_game, now_ms)))

@@ -16,7 +16,7 @@ from typing import Protocol
 
 import structlog
 
-from chesschat.protocol.outbound import Addressed, RoomClosed, encode
+from chesschat.protocol.outbound import PLAYERS, WATCHERS, Addressed, RoomClosed, WatchingChanged, encode
 
 log = structlog.get_logger("chesschat.hub")
 EVERYONE = "*"
@@ -26,6 +26,7 @@ class Outlet(Protocol):
     user_id: str
     connection_id: str
     room_code: str | None
+    watching: str | None
 
     def push(self, text: str) -> None:
         """Queue a frame for this socket; never waits."""
@@ -61,9 +62,14 @@ class Envelope:
     def closes_room(self) -> bool:
         return any(isinstance(frame, RoomClosed) for _, frame in self.frames)
 
+    @property
+    def ends_watching(self) -> bool:
+        return any(isinstance(frame, WatchingChanged) and not frame.allowed for _, frame in self.frames)
+
     def pack(self) -> str:
         parts = "\x1e".join(f"{to or EVERYONE}\x1f{encode(frame)}" for to, frame in self.frames)
-        return f"{self.version}\x1d{int(self.closes_room)}\x1d{parts}"
+        ends = "1" if self.closes_room else "w" if self.ends_watching else "0"
+        return f"{self.version}\x1d{ends}\x1d{parts}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,18 +78,31 @@ class Delivery:
 
     version: int
     closes_room: bool
+    ends_watching: bool
     parts: tuple[tuple[str, str], ...]
 
     @classmethod
     def unpack(cls, message: str) -> Delivery:
-        version, closes, body = message.split("\x1d", 2)
+        version, ends, body = message.split("\x1d", 2)
         parts = tuple(part.split("\x1f", 1) for part in body.split("\x1e")) if body else ()
-        return cls(int(version), closes == "1", tuple((target, text) for target, text in parts))
+        return cls(int(version), ends == "1", ends in ("1", "w"), tuple((target, text) for target, text in parts))
+
+
+class _Watch:
+    """A watcher's place in a room: frames wait until it has been shown the room, then
+    only those newer than what it was shown pass."""
+
+    __slots__ = ("floor", "held")
+
+    def __init__(self) -> None:
+        self.floor: int | None = None
+        self.held: list[tuple[int, str]] = []
 
 
 class Hub:
     def __init__(self) -> None:
         self.rooms: dict[str, set[Outlet]] = {}
+        self.watchers: dict[str, dict[Outlet, _Watch]] = {}
         self.relay: Subscriber | None = None
         self.on_version: Callable[[str, int], None] | None = None
         # Per room, the version of the last snapshot resent here: the relay's copies of
@@ -129,16 +148,32 @@ class Hub:
 
     @property
     def connection_count(self) -> int:
-        return sum(len(c) for c in self.rooms.values())
+        return sum(len(c) for c in self.rooms.values()) + sum(len(w) for w in self.watchers.values())
+
+    def _heard(self, code: str) -> bool:
+        return code in self.rooms or code in self.watchers
+
+    async def _heed(self, code: str) -> None:
+        """The first socket of ``code`` here: subscribe to its channel."""
+        if self.relay is not None:
+            await self.relay.subscribe(code)
+
+    async def _unheed(self, code: str) -> None:
+        if self._heard(code):
+            return
+        self._floors.pop(code, None)
+        if self.relay is not None:
+            await self.relay.unsubscribe(code)
 
     async def listen(self, outlet: Outlet, code: str) -> None:
         """Deliver ``code``'s events to ``outlet`` too; returns once subscribed."""
-        members = self.rooms.setdefault(code, set())
-        if outlet in members:
+        members = self.rooms.get(code)
+        if members is not None and outlet in members:
             return
-        members.add(outlet)
-        if len(members) == 1 and self.relay is not None:
-            await self.relay.subscribe(code)
+        first = not self._heard(code)
+        self.rooms.setdefault(code, set()).add(outlet)
+        if first:
+            await self._heed(code)
 
     async def unlisten(self, outlet: Outlet, code: str) -> None:
         members = self.rooms.get(code)
@@ -149,9 +184,44 @@ class Hub:
             outlet.room_code = None
         if not members:
             del self.rooms[code]
-            self._floors.pop(code, None)
-            if self.relay is not None:
-                await self.relay.unsubscribe(code)
+            await self._unheed(code)
+
+    async def watch(self, outlet: Outlet, code: str) -> None:
+        """Hold ``code``'s frames for the watcher ``outlet`` until :meth:`shown`; returns
+        once subscribed."""
+        watchers = self.watchers.get(code)
+        if watchers is not None and outlet in watchers:
+            return
+        first = not self._heard(code)
+        self.watchers.setdefault(code, {})[outlet] = _Watch()
+        if first:
+            await self._heed(code)
+
+    def shown(self, outlet: Outlet, code: str, version: int) -> None:
+        """The watcher has been shown the room at ``version``: frames held since it began
+        watching that are newer pass now, and later ones as they come."""
+        watch = self.watchers.get(code, {}).get(outlet)
+        if watch is None:
+            return
+        watch.floor = version
+        held, watch.held = watch.held, []
+        for at, text in held:
+            if not at or at > version:
+                outlet.push(text)
+
+    async def unwatch(self, outlet: Outlet, code: str) -> None:
+        watchers = self.watchers.get(code)
+        if watchers is None or watchers.pop(outlet, None) is None:
+            return
+        if outlet.watching == code:
+            outlet.watching = None
+        if not watchers:
+            del self.watchers[code]
+            await self._unheed(code)
+
+    def watcher_ids(self, code: str) -> list[str]:
+        """The connection ids of this process's watchers of ``code``."""
+        return [outlet.connection_id for outlet in self.watchers.get(code, ())]
 
     async def detach(self, outlet: Outlet) -> None:
         """The outlet leaves the room it is in."""
@@ -162,7 +232,7 @@ class Hub:
         """Deliver ``frames``, a snapshot of the room at ``version``, to this process's
         sockets in it, after the relay missed some of its events. Events up to ``version``
         that the relay still brings are dropped; later ones flow as usual."""
-        if code not in self.rooms:
+        if not self._heard(code):
             return
         self._floors[code] = version
         await self.deliver(code, Envelope(0, tuple(frames)).pack())
@@ -178,13 +248,21 @@ class Hub:
                 if delivery.version <= floor:
                     return
                 del self._floors[code]
-        members = self.rooms.get(code)
-        if not members:
-            return
+        members = list(self.rooms.get(code, ()))
+        watchers = list(self.watchers.get(code, {}).items())
         for target, text in delivery.parts:
-            for outlet in list(members):
-                if target == EVERYONE or target == outlet.user_id:
+            for outlet in members:
+                if target in (EVERYONE, PLAYERS) or target == outlet.user_id:
                     outlet.push(text)
+            if target in (EVERYONE, WATCHERS):
+                for outlet, watch in watchers:
+                    if watch.floor is None:
+                        watch.held.append((delivery.version, text))
+                    elif not delivery.version or delivery.version > watch.floor:
+                        outlet.push(text)
+        if delivery.ends_watching:
+            for outlet, _ in watchers:
+                await self.unwatch(outlet, code)
         if delivery.closes_room:
-            for outlet in list(members):
+            for outlet in members:
                 await self.unlisten(outlet, code)

@@ -9,7 +9,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import chess
 import structlog
@@ -27,6 +27,9 @@ from chesschat.services.ports import Clock, LiveStore, Metrics, Video, VideoFail
 from chesschat.services.presence import Presence
 from chesschat.services.room_repository import Change, RoomRepository, UpdateConflict
 from chesschat.settings import Settings
+
+if TYPE_CHECKING:
+    from chesschat.services.watching import Watching
 
 log = structlog.get_logger("chesschat.rooms")
 CODE_ATTEMPTS = 8
@@ -61,6 +64,8 @@ class RoomCommands:
         self.grace_ms = int(settings.reconnect_grace_seconds * 1000)
         self.first_move_ms = round(settings.first_move_timeout_seconds * 1000)
         hub.on_version = repository.saw
+        self.watching: Watching | None = None
+        """Told when a dead process is reaped, to drop its watchers too."""
         self._video_tasks: set[asyncio.Task[None]] = set()
 
     async def _update(self, code: str, change: Change, *, fresh: bool = False) -> Transition | None:
@@ -243,7 +248,10 @@ class RoomCommands:
         if self.presence.is_ours(node_id):  # we were too busy to report in; we are not dead
             await self.presence.heartbeat()
             return
-        for code in await self.presence.rooms_of(node_id):
+        codes = await self.presence.rooms_of(node_id)
+        if self.watching is not None:
+            await self.watching.reap_node(node_id, codes)
+        for code in codes:
             try:
                 room = await self.repository.fetch(code)
             except errors.RoomNotFound:

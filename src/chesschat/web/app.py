@@ -37,6 +37,7 @@ from chesschat.services.room_commands import RoomCommands
 from chesschat.services.room_repository import RoomRepository
 from chesschat.services.sign_in_throttle import SignInThrottle, ThrottlePolicy
 from chesschat.services.social import Social
+from chesschat.services.watching import Watching
 from chesschat.settings import Settings
 from chesschat.web import auth_http, http, records_http, reviews_http, social_http, ws
 from chesschat.web.middleware import CorrelationMiddleware, CrossSiteWriteGuard, SecurityHeadersMiddleware
@@ -67,6 +68,7 @@ class Wiring:
     accounts: Accounts
     reviews: Reviews
     reviewer: Reviewer | None
+    watching: Watching
 
 
 def _secret(value: SecretStr | None, arn: str | None, region: str) -> str | None:
@@ -140,6 +142,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
     if settings.identity == "cognito":
         identity = _cognito(settings, store, client, presence, clock, throttle)
     rooms = RoomCommands(repository, presence, live, hub, video, metrics, clock, settings)
+    watching = Watching(
+        repository, live, hub, clock, presence.node_id, settings.max_watchers_per_room, settings.room_ttl_seconds
+    )
+    rooms.watching = watching
     relay.on_resubscribed = rooms.resync
     relay.on_session_revoked = hub.end_session
     relay.on_user_ended = hub.end_user
@@ -175,6 +181,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Wiring:
         Accounts(store, social_store, presence),
         Reviews(records, reviews_store, AnalysisQueue(client), clock, available=engine_at is not None),
         reviewer,
+        watching,
     )
 
 

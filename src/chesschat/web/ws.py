@@ -21,6 +21,7 @@ from chesschat.domain.room import Player
 from chesschat.protocol import inbound
 from chesschat.protocol.outbound import Error, HeartbeatAck, RoomLeft, ServerFrame, encode
 from chesschat.services.identity import player_of, token_hash
+from chesschat.services.watching import WatchingOnly
 from chesschat.web.origins import origin_allowed
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class Connection:
         "session",
         "touched",
         "user_id",
+        "watching",
         "writer",
         "ws",
     )
@@ -95,6 +97,7 @@ class Connection:
         self.user_id = player.user_id
         self.connection_id = connection_id
         self.room_code: str | None = None
+        self.watching: str | None = None
         self.bucket = bucket
         self.touched = time.monotonic()
         self.backlog: deque[str] = deque()
@@ -197,6 +200,7 @@ async def endpoint(ws: WebSocket, wiring: Wiring) -> None:
         wiring.metrics.open_connections.dec()
         bound.info("ws_disconnected", roomCode=conn.room_code)
         try:
+            await wiring.watching.unwatch(conn)
             await wiring.rooms.disconnected(conn.user_id, conn)
             await wiring.presence.disconnected(conn.user_id, conn.connection_id)
         except Exception:
@@ -244,21 +248,39 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
     return True
 
 
+WATCHER_MAY = (inbound.JoinRoom, inbound.LeaveRoom, inbound.WatchRoom)
+"""What a socket may send about the room it watches: anything else is a player's act."""
+
+
 async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage) -> None:
-    rooms, player = wiring.rooms, conn.player
+    rooms, watching, player = wiring.rooms, wiring.watching, conn.player
+    watched = conn.watching
+    if watched is not None and getattr(msg, "room_code", None) == watched and not isinstance(msg, WATCHER_MAY):
+        raise WatchingOnly()
     match msg:
         case inbound.Heartbeat():
             conn.send(HeartbeatAck(wiring.clock.now_ms()))
             if time.monotonic() - conn.touched > TOUCH_EVERY_S:
                 conn.touched = time.monotonic()
                 await wiring.presence.still_connected(conn.user_id, conn.connection_id)
+                await watching.still_watching(conn)
         case inbound.CreateRoom():
             await rooms.create_room(player, conn)
         case inbound.JoinRoom(code):
             await rooms.join(player, conn, code)
+            if conn.watching == code:  # a watcher who takes the free seat plays from now on
+                await watching.unwatch(conn)
+            conn.send(await watching.count(code))
+        case inbound.LeaveRoom(code) if conn.watching == code:
+            await watching.unwatch(conn)
+            conn.send(RoomLeft(code))
         case inbound.LeaveRoom(code):
             await rooms.leave(player, conn, code)
             conn.send(RoomLeft(code))
+        case inbound.WatchRoom(code):
+            await watching.watch(player, conn, code)
+        case inbound.SetWatching(code, allowed):
+            await watching.allow(player, code, allowed)
         case inbound.StartGame(code, requested):
             await rooms.start_game(player, code, requested)
         case inbound.MakeMove(code, text):
