@@ -344,3 +344,30 @@ test("a refused chat line is said in the chat, not as a toast, and my next line 
   s = apply(s, { type: "chat", roomCode: "ABCD2345", ...line("u1", "ok", 9) }).state
   assert.equal(s.chat.error, null)
 })
+
+test("a watcher's watch_state shows the room and its game like room_joined, without any chat", () => {
+  const watcher = { userId: "u9", username: "carol" }
+  const ctx = { code: "ABCD2345", viewer: watcher, serverNow: () => NOW, tracker: new ReconnectTracker() }
+  const out = reduce(initialState(), { type: "watch_state", roomCode: "ABCD2345", hostUserId: "u1", participants: [alice, bob], activeGame: game(), watching: true }, ctx)
+  assert.equal(out.render, true)
+  assert.equal(out.state.joined, true)
+  assert.equal(out.state.game.gameId, "g1")
+  assert.deepEqual(out.state.chat.lines, [])
+  assert.equal(myColour(out.state, watcher.userId), null, "a watcher plays neither colour")
+  const refused = reduce(initialState(), { type: "error", code: "WATCHING_OFF", context: { roomCode: "ABCD2345", type: "watch_room" } }, ctx)
+  assert.match(refused.state.fatal, /turned watching off/)
+})
+
+test("the watcher count follows the room, and turning watching off clears it", () => {
+  const apply = room()
+  let s = apply(initialState(), { type: "room_joined", roomCode: "ABCD2345", hostUserId: "u1", participants: [alice, bob], watching: true }).state
+  assert.equal(s.watching, true)
+  s = apply(s, { type: "watchers", roomCode: "ABCD2345", count: 3 }).state
+  assert.equal(s.watchers, 3)
+  s = apply(s, { type: "watching_changed", roomCode: "ABCD2345", allowed: false }).state
+  assert.deepEqual([s.watching, s.watchers], [false, 0])
+  s = apply(s, { type: "room_joined", roomCode: "ABCD2345", hostUserId: "u1", participants: [alice, bob], watching: false }).state
+  assert.equal(s.watching, false, "a rejoin keeps the host's choice")
+  s = apply(s, { type: "watching_changed", roomCode: "ABCD2345", allowed: true }).state
+  assert.equal(s.watching, true)
+})

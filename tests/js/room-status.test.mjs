@@ -2,7 +2,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import { clockSnapshot } from "../../src/chesschat/web/static/js/clock.js"
 import { initialState } from "../../src/chesschat/web/static/js/views/room/state.js"
-import { closedNote, clockFace, connectionLabel, endLine, firstMoveText, graceText, peerNote, seat, statusLine } from "../../src/chesschat/web/static/js/views/room/status.js"
+import { closedNote, clockFace, connectionLabel, endLine, firstMoveText, graceText, matchTitle, peerNote, seat, statusLine, watchLine } from "../../src/chesschat/web/static/js/views/room/status.js"
 
 const ALICE = { userId: "u1", username: "alice" }
 const alice = { userId: "u1", username: "alice", connected: true }
@@ -103,4 +103,17 @@ test("a closed room's note says why, in calm words", () => {
   assert.equal(closedNote(playing({ closed: { reason: "left" } }), ALICE).text, "Bob left the room.")
   assert.equal(closedNote(playing({ closed: { reason: "expired" } }), ALICE).text, "This room has expired.")
   assert.equal(closedNote(waiting({ participants: [alice], closed: { reason: null } }), ALICE).text, "This room has closed.")
+})
+
+test("the watcher's line says what is happening in the friends' room, never 'your move'", () => {
+  const CAROL = { userId: "u9", username: "carol" }
+  assert.equal(watchLine(initialState(), CAROL), "Opening the game…")
+  assert.equal(watchLine(waiting({ participants: [alice] }), CAROL), "Waiting for alice's friend to join.")
+  assert.equal(watchLine(waiting(), CAROL), "Waiting for alice to start the game.")
+  assert.equal(watchLine(playing(), CAROL), "alice to move")
+  assert.equal(watchLine(playing({ ended: { winner: "u2", result: "resign" } }), CAROL), "Bob won by resignation.")
+  assert.equal(watchLine(playing({ watching: false }), CAROL), "The players have turned watching off.")
+  assert.equal(watchLine(playing({ closed: { reason: "left" } }), CAROL), "This room has closed.")
+  assert.equal(matchTitle(playing(), CAROL), "alice vs Bob")
+  assert.equal(matchTitle(waiting({ participants: [alice] }), CAROL), "alice")
 })

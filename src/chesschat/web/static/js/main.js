@@ -13,10 +13,12 @@ import { lobbyView } from "./views/lobby.js"
 import { createBell } from "./views/notifications.js"
 import { profileView } from "./views/profile.js"
 import { roomView } from "./views/room/view.js"
+import { watchView } from "./views/watch.js"
 
 const ROUTES = [
   [/^\/?$/, lobbyView, "Play"],
   [/^\/room\/([A-Za-z0-9]{8})$/, roomView, "Room"],
+  [/^\/watch\/([A-Za-z0-9]{8})$/, watchView, "Watching"],
   [/^\/friends$/, friendsView, "Friends"],
   [/^\/history$/, historyView, "History"],
   [/^\/games\/([^/]+)$/, gameView, "Game"],

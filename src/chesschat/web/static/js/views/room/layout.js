@@ -43,6 +43,7 @@ export function roomLayout(main, code, { onTypedMove, chat }) {
   el.cam = h("button", { class: "btn btn-small", type: "button", "aria-pressed": "false", "data-testid": "toggle-camera" }, "Camera off")
   el.unmute = h("button", { class: "btn btn-small", type: "button", hidden: true }, "Turn on sound")
   el.conn = h("span", { class: "conn", "data-testid": "connection" })
+  el.watch = h("div", { class: "row watch-bar", "data-testid": "watch-bar" })
   el.videoPanel = h(
     "div",
     { class: "video-panel", role: "region", "aria-label": "Video", "data-testid": "video-panel" },
@@ -68,6 +69,7 @@ export function roomLayout(main, code, { onTypedMove, chat }) {
           navigator.share
             ? h("button", { class: "btn btn-small", type: "button", onclick: () => navigator.share({ title: "Play chess with me", url: link }).catch(() => {}) }, "Share")
             : null,
+          el.watch,
           el.conn,
           chat.toggle,
         ),
@@ -109,7 +111,7 @@ export function roomError(main, text) {
   )
 }
 
-function playerBar(position) {
+export function playerBar(position) {
   return h(
     "div",
     { class: `player-bar player-${position}`, "data-testid": `player-${position}` },
@@ -120,7 +122,7 @@ function playerBar(position) {
   )
 }
 
-function copy(text, message) {
+export function copy(text, message) {
   navigator.clipboard?.writeText(text).then(
     () => toast(message),
     () => toast(text),

@@ -8,7 +8,15 @@ import { pauseFromFrame } from "../../reconnect.js"
 import { soundFor } from "../../sounds.js"
 
 // Refusals that mean this page cannot be in the room at all (while it is still joining).
-const JOIN_FATAL = new Set(["ROOM_NOT_FOUND", "ROOM_FULL", "ROOM_TERMINATED", "INVALID_ROOM_CODE", "RECONNECT_WINDOW_EXPIRED"])
+const JOIN_FATAL = new Set([
+  "ROOM_NOT_FOUND",
+  "ROOM_FULL",
+  "ROOM_TERMINATED",
+  "INVALID_ROOM_CODE",
+  "RECONNECT_WINDOW_EXPIRED",
+  "WATCHING_OFF",
+  "WATCHERS_FULL",
+])
 // Refusals of a move the board already shows: the board goes back to the server's position.
 const REVERT_ON = new Set(["ILLEGAL_MOVE", "NOT_YOUR_TURN", "GAME_PAUSED", "NO_ACTIVE_GAME"])
 
@@ -29,6 +37,8 @@ export function initialState() {
     leftUserId: null, // the friend who left the room on purpose (not a dropped network)
     peerMedia: { mic: true, camera: true }, // the friend's own mic and camera switches
     chat: { lines: [], unread: 0, error: null }, // lines: {from, username, text, at}, oldest first
+    watchers: 0, // how many follow the game through the watch link
+    watching: true, // whether the host lets them
   }
 }
 
@@ -85,9 +95,12 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
   const toast = (text, kind) => effects.push(kind ? { do: "toast", text, kind } : { do: "toast", text })
   let next = s
   switch (f.type) {
-    case SERVER.ROOM_JOINED: {
+    case SERVER.ROOM_JOINED:
+    case SERVER.WATCH_STATE: {
+      // A watcher's view of the room is the players' one without their chat.
       if (!tracker.accept(f)) return ignored
       next = { ...s, joined: true, fatal: null, hostUserId: f.hostUserId ?? s.hostUserId, participants: f.participants || [] }
+      if (typeof f.watching === "boolean") next = { ...next, watching: f.watching }
       if (Array.isArray(f.chat)) {
         // Back in the room: the friend's lines said since the last one this page has are new.
         const lines = f.chat.map(chatLine)
@@ -196,6 +209,12 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
       if (!mine) effects.push({ do: "chatHeard" })
       break
     }
+    case SERVER.WATCHERS:
+      next = { ...s, watchers: f.count }
+      break
+    case SERVER.WATCHING_CHANGED:
+      next = { ...s, watching: f.allowed, watchers: f.allowed ? s.watchers : 0 }
+      break
     case SERVER.ROOM_CLOSED:
       // Before this page was in the room it cannot show it; after, the room (and the game's
       // end) stays on the screen with a note that it has closed.

@@ -23,6 +23,23 @@ export function statusLine(s, viewer) {
   return { text, turn: g && !s.ended ? (g.turn === mine ? "mine" : "theirs") : "" }
 }
 
+/** What the watcher reads under the board, from the room's state. */
+export function watchLine(s, viewer) {
+  if (!s.joined) return "Opening the game…"
+  if (!s.watching) return "The players have turned watching off."
+  if (s.closed) return "This room has closed."
+  if (s.ended) return endLine(s, s.ended, viewer)
+  if (s.game) return statusLine(s, viewer).text
+  if (s.participants.length < 2) return `Waiting for ${nameOf(s, s.hostUserId, viewer)}'s friend to join.`
+  return `Waiting for ${nameOf(s, s.hostUserId, viewer)} to start the game.`
+}
+
+/** "alice vs bob" for the page's heading (white first once a game has started). */
+export function matchTitle(s, viewer) {
+  const ids = s.game ? [s.game.whitePlayerId, s.game.blackPlayerId] : s.participants.map((p) => p.userId)
+  return ids.length ? ids.map((id) => nameOf(s, id, viewer)).join(" vs ") : "A friends' game"
+}
+
 /** How game_ended frame `f` reads to the viewer. */
 export function endLine(s, f, viewer) {
   const reason = REASONS[f.result] || f.result

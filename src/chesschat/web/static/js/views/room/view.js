@@ -12,12 +12,13 @@ import { canStartGame, drawOfferFromOpponent, gameControls, takebackRequestFromO
 import { chatPanel } from "./chat.js"
 import { renderControls, renderDrawBanner, renderStartForm, renderTakebackBanner } from "./controls.js"
 import { hideEndPanel, renderClosedNote, renderEndPanel } from "./end-dialog.js"
-import { roomError, roomLayout } from "./layout.js"
+import { copy, roomError, roomLayout } from "./layout.js"
 import { renderOverlay, showGrace } from "./overlay.js"
 import { fillBar, showClock } from "./players.js"
 import { bothHere, chatRead, initialState, isHost, isLive, myColour, nameOf, opponentAway, opponentId, person, reduce } from "./state.js"
 import { closedNote, clockFace, connectionLabel, endLine, firstMoveText, graceText, peerNote, seat, statusLine } from "./status.js"
 import { startVideo } from "./video-panel.js"
+import { renderWatchBar, watchLink } from "./watch-bar.js"
 
 export function roomView(main, app, rawCode) {
   const code = rawCode.toUpperCase()
@@ -297,6 +298,14 @@ export function roomView(main, app, rawCode) {
         },
       },
     })
+    renderWatchBar(
+      el.watch,
+      { count: s.watchers, allowed: s.watching, host: isHost(s, me), closed: Boolean(s.closed) },
+      {
+        copy: () => copy(watchLink(code), "Watch link copied — friends can follow the game, without video or chat."),
+        allow: (allowed) => send(CLIENT.SET_WATCHING, { allowed }),
+      },
+    )
     renderEnd()
     renderClosedNote(el.closedNote, closedNote(s, viewer), { on: { again: playAgain, lobby: () => app.navigate("/") } })
     renderStartForm(el.startForm, { show: canStartGame(s, me) && !endOpen && !s.closed, lastSettings: s.lastSettings, send: request, busy: busy(CLIENT.START_GAME) })
