@@ -69,3 +69,11 @@ async def test_a_watch_link_follows_a_game_to_its_end_and_the_host_can_close_it(
     await expect(alice.page.get_by_test_id("watchers")).to_have_count(0)
     await expect(bob.page.get_by_test_id("watching-off")).to_be_visible()
     await expect(alice.page.get_by_test_id("allow-watching")).not_to_be_checked()
+
+    # The next game: each player's room shows the score between them, from the records.
+    await alice.page.get_by_test_id("next-game").click()
+    white2, _ = await start_game(alice, bob)
+    assert white2 is black  # colours alternate
+    await expect(black.page.get_by_test_id("h2h-score")).to_have_text("1–0–0")
+    await expect(white.page.get_by_test_id("h2h-score")).to_have_text("0–0–1")
+    await black.shot("room-score")

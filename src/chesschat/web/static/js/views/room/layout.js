@@ -44,6 +44,7 @@ export function roomLayout(main, code, { onTypedMove, chat }) {
   el.unmute = h("button", { class: "btn btn-small", type: "button", hidden: true }, "Turn on sound")
   el.conn = h("span", { class: "conn", "data-testid": "connection" })
   el.watch = h("div", { class: "row watch-bar", "data-testid": "watch-bar" })
+  el.headToHead = h("div", { class: "room-head-to-head" })
   el.videoPanel = h(
     "div",
     { class: "video-panel", role: "region", "aria-label": "Video", "data-testid": "video-panel" },
@@ -80,6 +81,7 @@ export function roomLayout(main, code, { onTypedMove, chat }) {
         "aside",
         { class: "side card" },
         el.status,
+        el.headToHead,
         el.firstMove,
         el.endPanel,
         el.closedNote,

@@ -17,6 +17,7 @@ import { renderOverlay, showGrace } from "./overlay.js"
 import { fillBar, showClock } from "./players.js"
 import { bothHere, chatRead, initialState, isHost, isLive, myColour, nameOf, opponentAway, opponentId, person, reduce } from "./state.js"
 import { closedNote, clockFace, connectionLabel, endLine, firstMoveText, graceText, peerNote, seat, statusLine } from "./status.js"
+import { headToHead } from "../head-to-head.js"
 import { startVideo } from "./video-panel.js"
 import { renderWatchBar, watchLink } from "./watch-bar.js"
 
@@ -57,6 +58,17 @@ export function roomView(main, app, rawCode) {
   // The friend hears what this side of the call does (mute, camera, leaving).
   const tellPeer = (data) => bothHere(s) && socket.status === "open" && socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data }))
   const name = (id) => nameOf(s, id, viewer)
+  // The score against the friend in this room, from the records: read when they sit down
+  // and again as each new game starts (the last one has been recorded by then).
+  let scoreFor = null
+  let scoreStale = false // a game has ended since the score was read
+  function showScore() {
+    const them = opponentId(s, me)
+    if (!them || (them === scoreFor && !scoreStale)) return
+    scoreFor = them
+    scoreStale = false
+    clear(el.headToHead, h("span", { class: "muted", "aria-hidden": "true" }, `You vs ${name(them)}`), headToHead(them))
+  }
 
   const chat = chatPanel({ send: (text) => send(CLIENT.CHAT, { text }) })
   chat.onChange(() => render())
@@ -136,6 +148,8 @@ export function roomView(main, app, rawCode) {
     }
     if (f.type === SERVER.MOVE_MADE && wasMine) premove.confirmed()
     if (f.type === SERVER.GAME_STARTED || f.type === SERVER.GAME_ENDED || f.type === SERVER.TAKEBACK_APPLIED) dropPremove()
+    if (f.type === SERVER.GAME_ENDED) scoreStale = true // read again when the next game starts
+    if (f.type === SERVER.GAME_STARTED && scoreStale) showScore()
     for (const effect of next.effects) perform(effect)
     if (f.type === SERVER.MOVE_MADE && !wasMine && premove.move && s.game.turn === myColour(s, me)) playPremove()
     if (next.render) render()
@@ -298,6 +312,7 @@ export function roomView(main, app, rawCode) {
         },
       },
     })
+    if (!scoreStale) showScore()
     renderWatchBar(
       el.watch,
       { count: s.watchers, allowed: s.watching, host: isHost(s, me), closed: Boolean(s.closed) },
