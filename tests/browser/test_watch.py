@@ -15,6 +15,11 @@ from tests.browser.helpers import open_room, play, sign_up, start_game
 from tests.support import ServerThread
 
 
+def score(wins: int, draws: int, losses: int) -> str:
+    """The score as the page writes it: wins, draws and losses between en dashes."""
+    return "\N{EN DASH}".join(map(str, (wins, draws, losses)))
+
+
 @pytest.fixture
 async def carol(browser: Browser, live_server: ServerThread) -> AsyncIterator[Player]:
     context = await browser.new_context(base_url=live_server.base_url, viewport={"width": 1280, "height": 800})
@@ -74,6 +79,6 @@ async def test_a_watch_link_follows_a_game_to_its_end_and_the_host_can_close_it(
     await alice.page.get_by_test_id("next-game").click()
     white2, _ = await start_game(alice, bob)
     assert white2 is black  # colours alternate
-    await expect(black.page.get_by_test_id("h2h-score")).to_have_text("1–0–0")
-    await expect(white.page.get_by_test_id("h2h-score")).to_have_text("0–0–1")
+    await expect(black.page.get_by_test_id("h2h-score")).to_have_text(score(1, 0, 0))
+    await expect(white.page.get_by_test_id("h2h-score")).to_have_text(score(0, 0, 1))
     await black.shot("room-score")

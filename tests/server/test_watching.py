@@ -156,7 +156,8 @@ async def test_a_room_takes_watchers_up_to_its_cap(make_server: Callable[..., Se
     await ann.send({"type": "leave_room", "roomCode": code})
     await bob.send({"type": "leave_room", "roomCode": code})
     assert (await second.expect("room_closed"))["roomCode"] == code
-    assert (await second.error({"type": "watch_room", "roomCode": code}))["code"] in {"ROOM_NOT_FOUND", "ROOM_TERMINATED"}
+    gone = await second.error({"type": "watch_room", "roomCode": code})
+    assert gone["code"] in {"ROOM_NOT_FOUND", "ROOM_TERMINATED"}
     for client in (ann, bob, second):
         await client.close()
 

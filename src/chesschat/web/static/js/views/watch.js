@@ -4,12 +4,11 @@
 import { Board } from "../board.js"
 import { freeze } from "../clock.js"
 import { clear, h } from "../dom.js"
-import { moveRows } from "../moves.js"
 import { CLIENT, SERVER, frame } from "../protocol.js"
 import { ReconnectTracker } from "../reconnect.js"
-import { playerBar, roomError } from "./room/layout.js"
+import { fillMoves, playerBar, roomError } from "./room/layout.js"
 import { fillBar, showClock } from "./room/players.js"
-import { initialState, reduce } from "./room/state.js"
+import { boardMarks, initialState, reduce } from "./room/state.js"
 import { clockFace, connectionLabel, matchTitle, seat, watchLine } from "./room/status.js"
 import { watchersText } from "./room/watch-bar.js"
 
@@ -96,16 +95,8 @@ export function watchView(main, app, rawCode) {
     el.watchers.textContent = s.watching ? watchersText(s.watchers) : ""
     el.conn.textContent = connectionLabel(socket.status)
     el.conn.dataset.status = socket.status
-    if (g) {
-      const last = g.moves.length ? g.moves[g.moves.length - 1] : null
-      const inCheck = g.isCheck ?? /[+#]$/.test(g.moveSans.at(-1) || "")
-      board.show(g.fen, { lastMove: last, check: inCheck ? g.turn : null })
-    }
-    clear(
-      el.moves,
-      moveRows(g?.moveSans || []).map(([n, w, b]) => h("li", {}, h("span", { class: "move-no" }, `${n}.`), h("span", { class: "move" }, w), h("span", { class: "move" }, b))),
-    )
-    el.moves.scrollTop = el.moves.scrollHeight
+    if (g) board.show(g.fen, boardMarks(g))
+    fillMoves(el.moves, g?.moveSans || [])
     tick()
   }
 

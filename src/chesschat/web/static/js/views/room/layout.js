@@ -1,5 +1,6 @@
 // The room's page: every element the room view fills in, and where each one sits.
 import { clear, h, toast } from "../../dom.js"
+import { moveRows } from "../../moves.js"
 
 /** Builds the room for `code` into `main`; returns its elements by name. */
 export function roomLayout(main, code, { onTypedMove, chat }) {
@@ -97,6 +98,15 @@ export function roomLayout(main, code, { onTypedMove, chat }) {
     ),
   )
   return el
+}
+
+/** The move list `list` shows the game's moves `sans`, scrolled to the latest. */
+export function fillMoves(list, sans) {
+  clear(
+    list,
+    moveRows(sans).map(([n, w, b]) => h("li", {}, h("span", { class: "move-no" }, `${n}.`), h("span", { class: "move" }, w), h("span", { class: "move" }, b))),
+  )
+  list.scrollTop = list.scrollHeight
 }
 
 /** In place of the room, when this page cannot be in it. */

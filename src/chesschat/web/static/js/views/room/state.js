@@ -66,6 +66,14 @@ export const bothHere = (s) => s.participants.length === 2 && s.participants.eve
 /** The game's first-move deadline (epoch ms) while it is running, or null. */
 export const firstMoveDeadline = (s) => (isLive(s) && !s.pause ? s.game.firstMoveDeadlineMs || null : null)
 
+/** How the board marks game `g`'s position: its last move, and the side in check (or null). */
+export function boardMarks(g) {
+  const lastMove = g.moves.length ? g.moves[g.moves.length - 1] : null
+  const lastSan = g.moveSans.length ? g.moveSans[g.moveSans.length - 1] : ""
+  const inCheck = g.isCheck ?? /[+#]$/.test(lastSan)
+  return { lastMove, check: inCheck ? g.turn : null }
+}
+
 /** The chat with no line unread: the person is looking at it (or has muted it). */
 export const chatRead = (s) => ({ ...s, chat: { ...s.chat, unread: 0 } })
 

@@ -4,7 +4,6 @@
 import { Board } from "../../board.js"
 import { api } from "../../api.js"
 import { clear, confirmDialog, h, toast } from "../../dom.js"
-import { moveRows } from "../../moves.js"
 import { Premove, premovesOn, setPremovesOn } from "../../premove.js"
 import { CLIENT, SERVER, frame } from "../../protocol.js"
 import { ReconnectTracker } from "../../reconnect.js"
@@ -12,10 +11,10 @@ import { canStartGame, drawOfferFromOpponent, gameControls, takebackRequestFromO
 import { chatPanel } from "./chat.js"
 import { renderControls, renderDrawBanner, renderStartForm, renderTakebackBanner } from "./controls.js"
 import { hideEndPanel, renderClosedNote, renderEndPanel } from "./end-dialog.js"
-import { copy, roomError, roomLayout } from "./layout.js"
+import { copy, fillMoves, roomError, roomLayout } from "./layout.js"
 import { renderOverlay, showGrace } from "./overlay.js"
 import { fillBar, showClock } from "./players.js"
-import { bothHere, chatRead, initialState, isHost, isLive, myColour, nameOf, opponentAway, opponentId, person, reduce } from "./state.js"
+import { boardMarks, bothHere, chatRead, initialState, isHost, isLive, myColour, nameOf, opponentAway, opponentId, person, reduce } from "./state.js"
 import { closedNote, clockFace, connectionLabel, endLine, firstMoveText, graceText, peerNote, seat, statusLine } from "./status.js"
 import { headToHead } from "../head-to-head.js"
 import { startVideo } from "./video-panel.js"
@@ -91,10 +90,7 @@ export function roomView(main, app, rawCode) {
   function drawBoard() {
     const g = s.game
     if (!g) return
-    const last = g.moves.length ? g.moves[g.moves.length - 1] : null
-    const lastSan = g.moveSans.length ? g.moveSans[g.moveSans.length - 1] : ""
-    const inCheck = g.isCheck ?? /[+#]$/.test(lastSan)
-    board.show(g.fen, { lastMove: last, check: inCheck ? g.turn : null })
+    board.show(g.fen, boardMarks(g))
     const mine = myColour(s, me)
     const canMove = isLive(s) && !s.pause && mine && g.turn === mine && socket.status === "open"
     const canPremove = premoves && isLive(s) && !s.pause && mine && g.turn !== mine && socket.status === "open"
@@ -328,7 +324,7 @@ export function roomView(main, app, rawCode) {
     el.peerNote.textContent = peerNote(s, viewer)
     el.peerNote.hidden = !el.peerNote.textContent
     if (s.closed) el.videoNote.textContent = "The call has ended."
-    renderMoves()
+    fillMoves(el.moves, s.game?.moveSans || [])
     renderChat()
     overlay()
     el.moveForm.hidden = !isLive(s) || !mine
@@ -338,14 +334,6 @@ export function roomView(main, app, rawCode) {
     tick()
   }
 
-  function renderMoves() {
-    const sans = s.game?.moveSans || []
-    clear(
-      el.moves,
-      moveRows(sans).map(([n, w, b]) => h("li", {}, h("span", { class: "move-no" }, `${n}.`), h("span", { class: "move" }, w), h("span", { class: "move" }, b))),
-    )
-    el.moves.scrollTop = el.moves.scrollHeight
-  }
 
   function renderChat() {
     // Lines are read while the panel is open; a muted chat counts none.
