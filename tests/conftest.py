@@ -7,11 +7,17 @@ from typing import Any
 
 import pytest
 import redis
+from hypothesis import HealthCheck, settings
 
 from chesschat.adapters.embedded_redis import EmbeddedRedis
 from tests.support import Client, FakeClock, ServerThread, free_port, settings_for, signup
 
 pytest_plugins = ["tests.cognito_pool"]  # the moto user pool fixtures
+
+# Properties assert behaviour, not speed: on a busy machine (two cores, a browser and a
+# Redis beside them) a slow example is no failure.
+settings.register_profile("chesschat", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("chesschat")
 
 # Processes the tests start (servers, workers, the CLI) run this checkout's code too.
 SRC = Path(__file__).resolve().parents[1] / "src"

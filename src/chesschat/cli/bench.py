@@ -12,6 +12,8 @@ scratch directory, runs the scenarios against them, prints a summary and writes 
 - ``saturate``: G games moving as fast as the server answers; moves per second.
 - ``plies``: the round trip at ply ≈ 10 and ply ≈ 150 of long games.
 - ``idle``: N idle authenticated connections; server RSS per connection.
+- ``watch``: paced games, each followed by W watchers spread over the processes; how long a
+  move takes to reach every watcher of its room, beside the players' round trip.
 """
 
 from __future__ import annotations
@@ -98,6 +100,10 @@ def spawned(processes: int) -> Any:
                 s.bind(("127.0.0.1", 0))
                 port = s.getsockname()[1]
             env = {
+                # A few accounts hold every socket and room of the load: the per-account
+                # caps that guard a real server would refuse them (unless the environment sets them).
+                "CHESSCHAT_MAX_SOCKETS_PER_USER": "100000",
+                "CHESSCHAT_MAX_OPEN_ROOMS_PER_USER": "100000",
                 **os.environ,
                 "CHESSCHAT_REDIS_URL": redis_url,
                 "CHESSCHAT_DATA_DIR": str(scratch),
@@ -152,7 +158,9 @@ class Side:
     async def reader(self) -> None:
         with contextlib.suppress(websockets.ConnectionClosed):
             async for raw in self.ws:
-                await self.frames.put(orjson.loads(raw))
+                frame = orjson.loads(raw)
+                frame["_arrived"] = time.perf_counter()
+                await self.frames.put(frame)
 
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send(orjson.dumps(frame).decode())
@@ -171,6 +179,7 @@ class Results:
     round_trips: list[float] = field(default_factory=list)
     by_ply: dict[int, list[float]] = field(default_factory=dict)
     flag_latency: list[float] = field(default_factory=list)
+    reach: list[float] = field(default_factory=list)
     moves: int = 0
     games_finished: int = 0
 
@@ -179,6 +188,7 @@ class Game:
     def __init__(self, host: Side, guest: Side) -> None:
         self.host, self.guest = host, guest
         self.code = ""
+        self.watchers: list[Side] = []
 
     @classmethod
     async def open(cls, target: Target, i: int, host_token: str, guest_token: str) -> Game:
@@ -215,6 +225,9 @@ class Game:
         results.round_trips.append(elapsed)
         results.by_ply.setdefault(ply, []).append(elapsed)
         results.moves += 1
+        if self.watchers:  # the move has reached the last of the room's watchers
+            seen = [await watcher.expect("move_made") for watcher in self.watchers]
+            results.reach.append((max(frame["_arrived"] for frame in seen) - sent) * 1000)
         return mine
 
     async def play(self, results: Results, stop_at: float, pace_s: float, max_plies: int = 10_000) -> None:
@@ -251,8 +264,8 @@ class Game:
         await black.expect("game_ended")
 
     async def close(self) -> None:
-        await self.host.ws.close()
-        await self.guest.ws.close()
+        for side in (self.host, self.guest, *self.watchers):
+            await side.ws.close()
 
 
 async def open_games(target: Target, count: int, tokens: list[str]) -> list[Game]:
@@ -279,6 +292,33 @@ async def paced(target: Target, games: int, duration: float, flags: int) -> dict
         "moves_per_s": round(results.moves / duration, 1),
         "round_trip_ms": summary(results.round_trips),
         "flag_latency_ms": summary(results.flag_latency),
+    }
+
+
+async def watch(target: Target, games: int, watchers: int, duration: float) -> dict[str, Any]:
+    tokens = accounts(target, 10)
+    crowd_tokens = accounts(target, max(1, games * watchers // 10 + 1))  # at most 10 sockets each
+    opened = await open_games(target, games, tokens)
+    for i, game in enumerate(opened):
+        for j in range(watchers):
+            token = crowd_tokens[(i * watchers + j) % len(crowd_tokens)]
+            side = Side(await websockets.connect(f"{target.ws_url(i + j + 1)}?token={token}", max_size=None))
+            asyncio.get_running_loop().create_task(side.reader())
+            await side.send({"type": "watch_room", "roomCode": game.code})
+            await side.expect("watch_state")
+            game.watchers.append(side)
+    results = Results()
+    stop_at = time.monotonic() + duration
+    await asyncio.gather(*(g.play(results, stop_at, pace_s=1.0) for g in opened))
+    for g in opened:
+        await g.close()
+    return {
+        "games": games,
+        "watchers_per_game": watchers,
+        "seconds": duration,
+        "moves": results.moves,
+        "round_trip_ms": summary(results.round_trips),
+        "every_watcher_ms": summary(results.reach),
     }
 
 
@@ -360,6 +400,9 @@ async def run(args: argparse.Namespace, target: Target) -> dict[str, Any]:
     if "idle" in scenarios:
         out["idle"] = await idle(target, args.connections)
         print("idle", json.dumps(out["idle"]), flush=True)
+    if "watch" in scenarios:
+        out["watch"] = await watch(target, args.watched_games, args.watchers, args.duration)
+        print("watch", json.dumps(out["watch"]), flush=True)
     return out
 
 
@@ -387,13 +430,15 @@ def register(sub: Any) -> None:
         "--scenario",
         nargs="+",
         default=["paced", "saturate", "plies", "idle"],
-        choices=["paced", "saturate", "plies", "idle"],
+        choices=["paced", "saturate", "plies", "idle", "watch"],
     )
     bench.add_argument("--games", type=int, default=100, help="paced games (each side moves ~1/s)")
     bench.add_argument("--flags", type=int, default=20, help="extra paced games that stop and flag")
     bench.add_argument("--saturate-games", type=int, default=40)
     bench.add_argument("--ply-games", type=int, default=20)
     bench.add_argument("--connections", type=int, default=5000, help="idle connections")
+    bench.add_argument("--watched-games", type=int, default=20, help="paced games with watchers")
+    bench.add_argument("--watchers", type=int, default=10, help="watchers of each watched game")
     bench.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
     bench.add_argument("--output", default="bench/results/latest.json")
     bench.set_defaults(run=main)
