@@ -18,6 +18,13 @@ COPY . .
 RUN pip install --no-cache-dir .
 
 FROM python:3.11.11-slim-bookworm AS runtime
+# Debian's Stockfish reviews finished games (one engine per server process); the apt
+# lists go with the layer. Unpinned on purpose: the base image's tag fixes the Debian
+# release, and within it the engine should take that release's security updates.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends stockfish \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 chesschat \
  && useradd --system --uid 10001 --gid chesschat --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin chesschat \
  && install -d -o 10001 -g 10001 -m 0750 /var/lib/chesschat
@@ -33,6 +40,7 @@ ENV PATH=/opt/chesschat/bin:$PATH \
     CHESSCHAT_METRICS=cloudwatch \
     CHESSCHAT_COOKIE_SECURE=true \
     CHESSCHAT_TURN=off \
+    CHESSCHAT_REVIEW_ENGINE_PATH=/usr/games/stockfish \
     CHESSCHAT_LOG_JSON=true
 # The image's command must start with nothing but the runtime dependencies installed: a
 # module that imports a test-only package fails the build here instead of the ECS task.

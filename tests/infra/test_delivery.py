@@ -49,6 +49,15 @@ def test_image_build_fails_if_the_command_cannot_start_on_runtime_dependencies()
     assert checks and copied and checks[0] > copied[0]
 
 
+def test_image_has_debians_stockfish_for_game_reviews() -> None:
+    stage = final_stage()
+    (install,) = [line for line in stage if "apt-get install" in line]
+    assert "stockfish" in install.split() and "--no-install-recommends" in install
+    assert "rm -rf /var/lib/apt/lists/*" in install  # no package lists left in the image
+    env = " ".join(line for line in stage if line.startswith("ENV "))
+    assert "CHESSCHAT_REVIEW_ENGINE_PATH=/usr/games/stockfish" in env
+
+
 def test_image_runs_as_a_non_root_user() -> None:
     (user,) = [line for line in final_stage() if line.startswith("USER ")]
     uid = user.split()[1].split(":")[0]

@@ -23,3 +23,19 @@ def test_a_review_is_noted_once_and_reads_back_whole(store: RecordStore) -> None
     done = reviews.review("g-1")
     assert done is not None and (done.status, done.review, done.updated_ms) == ("done", result, 4_000)
     assert reviews.review("g-2") is None
+
+
+def test_a_failed_review_is_queued_afresh_when_asked_again_and_only_then(store: RecordStore) -> None:
+    reviews = open_reviews(store)
+    assert reviews.add_review("g-1", 1_000) is True
+    reviews.set_review("g-1", "failed", None, 2_000)
+    assert reviews.add_review("g-1", 3_000) is True  # the player asks again: it is queued
+    again = reviews.review("g-1")
+    assert again is not None and (again.status, again.review, again.updated_ms) == ("queued", None, 3_000)
+    for status in ("queued", "running"):
+        reviews.set_review("g-1", status, None, 4_000)
+        assert reviews.add_review("g-1", 5_000) is False
+    result = Review((Ply(1, "e4", 30, None, None, None),), 90.0, 90.0)
+    reviews.set_review("g-1", "done", result, 6_000)
+    assert reviews.add_review("g-1", 7_000) is False  # a done review stays as it is
+    assert reviews.review("g-1").review == result  # type: ignore[union-attr]

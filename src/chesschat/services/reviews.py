@@ -3,8 +3,9 @@ worker on any process takes it from the queue, and the result is kept once per g
 its own table (the game record itself stays one write per game).
 
 A review is ``queued``, then ``running``, then ``done`` (or ``failed``). Asking again
-changes nothing: the first request queued it, and a crash between taking and finishing
-it returns the job to the queue (see :class:`~chesschat.adapters.redis_live.ReliableQueue`).
+changes nothing unless it failed (then it is queued afresh): the first request queued it,
+and a crash between taking and finishing it returns the job to the queue (see
+:class:`~chesschat.adapters.redis_live.ReliableQueue`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class StoredReview:
 
 class ReviewStore(Protocol):
     def add_review(self, game_id: str, now_ms: int) -> bool:
-        """Note the game as ``queued``; ``False`` if it already has a review (any status)."""
+        """Note the game as ``queued`` (again, if its review failed); ``False`` if it already
+        has a review that has not failed."""
 
     def review(self, game_id: str) -> StoredReview | None: ...
 
@@ -68,7 +70,7 @@ class Reviews:
         self.available = available
 
     async def request(self, user_id: str, game_id: str) -> StoredReview:
-        """Queue the review of a game ``user_id`` played (once).
+        """Queue the review of a game ``user_id`` played (once, or again after it failed).
 
         :raises GameNotFound: no such game, or not theirs.
         :raises ReviewUnavailable: this server has no engine.

@@ -33,7 +33,9 @@ class SQLiteReviews:
     def add_review(self, game_id: str, now_ms: int) -> bool:
         with self.records.write() as db:
             added = db.execute(
-                "INSERT OR IGNORE INTO game_analyses(game_id, status, updated_at) VALUES (?, 'queued', ?)",
+                "INSERT INTO game_analyses(game_id, status, updated_at) VALUES (?, 'queued', ?)"
+                " ON CONFLICT(game_id) DO UPDATE SET status = 'queued', result = NULL, updated_at = excluded.updated_at"
+                " WHERE game_analyses.status = 'failed'",
                 (game_id, now_ms),
             )
             return added.rowcount == 1
@@ -62,7 +64,9 @@ class DynamoReviews:
             "put_item",
             TableName=self.name("game_analyses"),
             Item={"game_id": {"S": game_id}, "status": {"S": "queued"}, "updated_at": {"N": str(now_ms)}},
-            ConditionExpression="attribute_not_exists(game_id)",
+            ConditionExpression="attribute_not_exists(game_id) OR #s = :failed",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=attribute_values(failed="failed"),
         )
 
     def review(self, game_id: str) -> StoredReview | None:

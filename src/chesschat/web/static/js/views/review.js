@@ -99,8 +99,13 @@ export function reviewPanel(id, { ask = false, jump, name, done }) {
     if (stopped) return
     button.hidden = true
     if (answer.status === "done") draw(answer)
-    else if (answer.status === "failed") status.textContent = "The engine couldn't review this game."
-    else {
+    else if (answer.status === "failed") {
+      // Asking again queues it afresh.
+      status.textContent = "The engine couldn't review this game."
+      button.textContent = "Try the review again"
+      button.disabled = false
+      button.hidden = false
+    } else {
       status.textContent = "Reviewing…"
       timer = setTimeout(poll, 1000)
     }
