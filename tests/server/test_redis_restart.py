@@ -173,3 +173,34 @@ async def test_a_lost_link_is_logged_once_when_it_drops_and_once_when_it_is_back
     finally:
         await asyncio.to_thread(server.stop)
         await link.close()
+
+
+async def test_a_watcher_on_a_process_cut_from_redis_is_shown_the_room_again(
+    own_redis: EmbeddedRedis, tmp_path: Path
+) -> None:
+    """The players are on one process, a friend watches from another whose link to Redis
+    drops while they move: once it is back, the watcher is shown the room as it stands."""
+    link = await CuttableProxy(own_redis.port).start()
+    behind = ServerThread(settings_for(f"redis://127.0.0.1:{link.port}/0", tmp_path / "a"), FakeClock())
+    cut_off = await asyncio.to_thread(behind.start)
+    direct = ServerThread(settings_for(own_redis.url, tmp_path / "b"), FakeClock()).start()
+    try:
+        host, guest, code, white, black = await a_game(direct, direct)
+        watcher = await Client.connect(cut_off.ws_url, signup(cut_off.base_url))
+        await watcher.send({"type": "watch_room", "roomCode": code})
+        await watcher.expect("watch_state")
+        link.cut()
+        await play(white, black, code, ["e2e4", "e7e5"])
+        link.restore()
+        shown = await watcher.expect("watch_state", timeout=15)
+        assert shown["activeGame"]["moves"] == ["e2e4", "e7e5"]
+        assert "chat" not in shown
+        # And it follows the game from there.
+        await play(white, black, code, ["g1f3"])
+        assert (await watcher.expect("move_made"))["moves"] == ["e2e4", "e7e5", "g1f3"]
+        for client in (host, guest, watcher):
+            await client.close()
+    finally:
+        await asyncio.to_thread(cut_off.stop)
+        direct.stop()
+        await link.close()
