@@ -29,11 +29,17 @@ window.RTCPeerConnection = class extends window.RTCPeerConnection {
   }
 }
 """
-PEER_STATES = """() => window.peerConnections.map((pc) => ({
-  ice: pc.iceConnectionState,
-  gathering: pc.iceGatheringState,
-  signaling: pc.signalingState,
-  policy: pc.getConfiguration().iceTransportPolicy,
+PEER_STATES = """async () => Promise.all(window.peerConnections.map(async (pc) => {
+  const stats = [...(await pc.getStats()).values()]
+  return {
+    ice: pc.iceConnectionState,
+    gathering: pc.iceGatheringState,
+    signaling: pc.signalingState,
+    policy: pc.getConfiguration().iceTransportPolicy,
+    local: stats.filter((s) => s.type === "local-candidate").map((s) => s.candidateType),
+    remote: stats.filter((s) => s.type === "remote-candidate").map((s) => s.candidateType),
+    remoteDescription: Boolean(pc.remoteDescription),
+  }
 }))"""
 # How the page's live peer connection is set up and which candidates carry the call.
 SELECTED_PATH = """async () => {
@@ -105,6 +111,6 @@ async def test_two_browsers_see_each_other_through_turn_alone(
         assert path["policy"] == "relay"
         assert (path["local"], path["remote"]) == ("relay", "relay")
         assert path["url"].startswith(f"turn:127.0.0.1:{turn_port}")
-        assert path["bytes"] > 0
+        assert path["bytes"] > 0, (path, await player.page.evaluate(PEER_STATES))
         await player.shot(f"video-relay-{len(relay_servers)}")
     assert sum(server.wiring.metrics.value("TurnCredentialsIssued") for server in relay_servers) >= 2

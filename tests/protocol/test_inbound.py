@@ -34,6 +34,7 @@ EVERY_FRAME: list[tuple[dict[str, Any], inbound.ClientMessage]] = [
     ({"type": "decline_rematch", "roomCode": CODE}, inbound.DeclineRematch("ABCD2345")),
     ({"type": "signal", "roomCode": CODE, "data": {"sdp": "x"}}, inbound.Signal("ABCD2345", {"sdp": "x"})),
     ({"type": "chat", "roomCode": CODE, "text": "  gg <b>wp</b> "}, inbound.Chat("ABCD2345", "gg <b>wp</b>")),
+    ({"type": "video_refresh", "roomCode": CODE}, inbound.VideoRefresh("ABCD2345")),
     ({"type": "watch_room", "roomCode": CODE}, inbound.WatchRoom("ABCD2345")),
     ({"type": "set_watching", "roomCode": CODE, "allowed": False}, inbound.SetWatching("ABCD2345", False)),
 ]

@@ -52,7 +52,21 @@ class Serve:
         return [orjson.loads(line) for line in lines if line.startswith("{")]
 
     def turnserver(self) -> psutil.Process:
-        return psutil.Process(int((self.data_dir / "turn" / "turnserver.pid").read_text()))
+        """The coturn the app runs, once its pid file names a live process: a new coturn
+        writes its pid there a moment after it starts, over the one it replaced."""
+        pid_file = self.data_dir / "turn" / "turnserver.pid"
+
+        def named() -> psutil.Process | None:
+            try:
+                process = psutil.Process(int(pid_file.read_text()))
+            except (OSError, ValueError, psutil.NoSuchProcess):
+                return None
+            return None if gone(process) else process
+
+        assert eventually(lambda: named() is not None, timeout=10), "no live coturn in the pid file"
+        process = named()
+        assert process is not None
+        return process
 
     def stop(self) -> None:
         if self.popen.poll() is None:

@@ -105,6 +105,33 @@ def test_a_relay_outlives_its_credential(turn_app: TurnApp) -> None:
     assert allocate("127.0.0.1", app.settings.turn_port, username, password).error == 401
 
 
+async def test_a_call_whose_credentials_ran_out_gets_fresh_ones_for_both_players(turn_app: TurnApp) -> None:
+    """A relay outlives its credential, but a new one (an ICE restart an hour into a game)
+    needs a fresh credential: ``video_refresh`` gives both players one, wherever they are."""
+    app, _ = turn_app(turn_credential_ttl_seconds=1)
+    (host, host_ready), (guest, guest_ready) = await video_ready_pair(app)
+    old = turn_entry(host_ready)
+    assert host_ready["credentialsExpireAt"] == int(old["username"].split(":")[0]) * 1000
+    where = host_port(old["urls"][0])
+    deadline = time.monotonic() + 10
+    while allocate(*where, old["username"], old["credential"]).error != 401:  # until it has run out
+        assert time.monotonic() < deadline, "the credential never expired"
+        time.sleep(0.2)
+    await guest.send({"type": "video_refresh", "roomCode": host_ready["roomCode"]})
+    for client, before in ((host, host_ready), (guest, guest_ready)):
+        fresh = await client.expect("video_ready")
+        assert (fresh["polite"], fresh["peerUserId"]) == (before["polite"], before["peerUserId"])
+        assert fresh["credentialsExpireAt"] > before["credentialsExpireAt"]
+        entry = turn_entry(fresh)
+        assert entry["username"].endswith(f":{client.user_id}")
+        assert allocate(*host_port(entry["urls"][0]), entry["username"], entry["credential"]).relayed is not None
+    stranger = await Client.connect(app.ws_url, signup(app.base_url))
+    refused = await stranger.error({"type": "video_refresh", "roomCode": host_ready["roomCode"]})
+    assert refused["code"] == "NOT_IN_ROOM"
+    for client in (host, guest, stranger):
+        await client.close()
+
+
 def test_forged_credentials_are_refused(turn_app: TurnApp) -> None:
     app, turn = turn_app()
     port = app.settings.turn_port

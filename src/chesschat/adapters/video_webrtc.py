@@ -46,21 +46,24 @@ class WebRTCVideo:
         self.ttl_s = ttl_s
         self.relay_only = relay_only
 
-    def ice_servers(self, user_id: str) -> list[dict[str, Any]]:
+    def ice_servers(self, user_id: str) -> tuple[list[dict[str, Any]], int | None]:
+        """The ICE servers for ``user_id``, and when their TURN credentials expire (epoch
+        seconds; ``None`` without TURN)."""
         servers: list[dict[str, Any]] = []
         if self.stun_urls:
             servers.append({"urls": self.stun_urls})
+        expires = None
         if self.turn_urls and self.turn_secret:
             expires = self.clock.now_ms() // 1000 + self.ttl_s
             username, credential = turn_credentials(self.turn_secret, user_id, expires)
             servers.append({"urls": self.turn_urls, "username": username, "credential": credential})
             self.metrics.incr("TurnCredentialsIssued")
-        return servers
+        return servers, expires
 
     def ready(self, room: Room, user_id: str) -> VideoReady:
         peer = room.opponent_of(user_id)
-        servers = self.ice_servers(user_id)
-        relay = self.relay_only and any("credential" in server for server in servers)
+        servers, expires = self.ice_servers(user_id)
+        relay = self.relay_only and expires is not None
         return VideoReady(
             room_code=room.code,
             provider="webrtc",
@@ -68,6 +71,7 @@ class WebRTCVideo:
             polite=user_id != room.host_user_id,
             peer_user_id=None if peer is None else peer.user_id,
             ice_transport_policy="relay" if relay else "all",
+            credentials_expire_at_ms=None if expires is None else expires * 1000,
         )
 
     async def prepare(self, room: Room, user_ids: Collection[str]) -> dict[str, Any] | None:

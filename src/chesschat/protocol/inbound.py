@@ -174,6 +174,14 @@ class Chat:
 
 
 @dataclass(frozen=True, slots=True)
+class VideoRefresh:
+    """Fresh ICE credentials for both players: the call must reconnect after its own ran out."""
+
+    TYPE: ClassVar[str] = "video_refresh"
+    room_code: str
+
+
+@dataclass(frozen=True, slots=True)
 class WatchRoom:
     """Follow the room's game read-only, taking no seat."""
 
@@ -209,6 +217,7 @@ RoomMessage = (
     | DeclineRematch
     | Signal
     | Chat
+    | VideoRefresh
     | WatchRoom
     | SetWatching
 )
@@ -338,6 +347,7 @@ ROOM_PARSERS: dict[str, Callable[[str, Mapping[str, Any]], RoomMessage]] = {
     DeclineRematch.TYPE: _plain(DeclineRematch),
     Signal.TYPE: _signal,
     Chat.TYPE: _chat,
+    VideoRefresh.TYPE: _plain(VideoRefresh),
     WatchRoom.TYPE: _plain(WatchRoom),
     SetWatching.TYPE: _set_watching,
 }

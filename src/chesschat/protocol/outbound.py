@@ -444,6 +444,8 @@ class VideoReady:
     meeting_data: Wire | None = None
     attendee_data: Wire | None = None
     ice_transport_policy: str | None = None
+    credentials_expire_at_ms: int | None = None
+    """When the TURN credentials in ``ice_servers`` stop opening relays (epoch ms)."""
 
     def wire(self) -> Wire:
         wire: Wire = {
@@ -456,6 +458,8 @@ class VideoReady:
         }
         if self.ice_transport_policy is not None:
             wire["iceTransportPolicy"] = self.ice_transport_policy
+        if self.credentials_expire_at_ms is not None:
+            wire["credentialsExpireAt"] = self.credentials_expire_at_ms
         if self.meeting_data is not None:
             wire["meetingData"] = self.meeting_data
             wire["attendeeData"] = self.attendee_data

@@ -18,7 +18,7 @@ from chesschat.domain import errors
 from chesschat.domain import game as g
 from chesschat.domain import room as rules
 from chesschat.domain.events import DrawOfferState, Event, GameStarted, RoomClosed, RoomSnapshot, VideoReady
-from chesschat.domain.room import Player, Room, Transition
+from chesschat.domain.room import Participant, Player, Room, Transition
 from chesschat.protocol import inbound
 from chesschat.protocol.outbound import RoomClosed as RoomClosedFrame
 from chesschat.protocol.outbound import SignalRelayed, render
@@ -381,8 +381,11 @@ class RoomCommands:
     async def say(self, player: Player, code: str, text: str) -> None:
         await self._update(code, lambda room, now: rules.say(room, player.user_id, text, now))
 
-    async def signal(self, player: Player, code: str, data: Any) -> None:
-        """Relay WebRTC signalling to the other seated player, wherever they are connected."""
+    async def _with_peer(self, player: Player, code: str) -> tuple[Room, Participant]:
+        """The open room ``player`` sits in, and the other player seated there.
+
+        :raises errors.NotInRoom: :raises errors.RoomTerminated: :raises errors.WaitingForPlayer:
+        """
         room = await self.repository.current(code)
         if room.participant(player.user_id) is None:
             room = await self.repository.fetch(code)
@@ -393,8 +396,21 @@ class RoomCommands:
         peer = room.opponent_of(player.user_id)
         if peer is None:
             raise errors.WaitingForPlayer()
+        return room, peer
+
+    async def signal(self, player: Player, code: str, data: Any) -> None:
+        """Relay WebRTC signalling to the other seated player, wherever they are connected."""
+        _, peer = await self._with_peer(player, code)
         frame = SignalRelayed(code, player.user_id, data)
         await self.live.publish(code, Envelope(0, ((peer.user_id, frame),)))
+
+    async def refresh_video(self, player: Player, code: str) -> None:
+        """Both players get ``video_ready`` again, with fresh TURN credentials, wherever they
+        are connected: a call that must reconnect after its credentials ran out can. Nothing
+        in the room changes."""
+        room, _ = await self._with_peer(player, code)
+        frames = render([VideoReady(None)], room, self.clock.now_ms(), self.video.ready)
+        await self.live.publish(code, Envelope(0, tuple(frames)))
 
     async def resync(self, code: str) -> None:
         """This process's subscription to the room was cut and is back (Redis restarted, or

@@ -313,5 +313,7 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
             await rooms.say(player, code, text)
         case inbound.Signal(code, data):
             await rooms.signal(player, code, data)
+        case inbound.VideoRefresh(code):
+            await rooms.refresh_video(player, code)
         case _:
             assert_never(msg)

@@ -23,6 +23,7 @@ export const CLIENT = Object.freeze({
   DECLINE_REMATCH: "decline_rematch",
   SIGNAL: "signal",
   CHAT: "chat",
+  VIDEO_REFRESH: "video_refresh",
   WATCH_ROOM: "watch_room",
   SET_WATCHING: "set_watching",
 })

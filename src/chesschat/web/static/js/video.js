@@ -11,10 +11,16 @@ function sessionId() {
 }
 
 export class VideoCall extends EventTarget {
-  /** `send(data)` relays signalling to the peer; the elements show the two streams. */
-  constructor({ send, localVideo, remoteVideo }) {
+  /**
+   * `send(data)` relays signalling to the peer; the elements show the two streams; `now()`
+   * is the time in epoch ms. A "stale" event asks for fresh credentials (their video_ready
+   * rebuilds the call) when a failed connection cannot start again on the ones it has.
+   */
+  constructor({ send, localVideo, remoteVideo, now = () => Date.now() }) {
     super()
     this.send = send
+    this.now = now
+    this.credentialsExpireAt = null
     this.localVideo = localVideo
     this.remoteVideo = remoteVideo
     this.pc = null
@@ -58,18 +64,23 @@ export class VideoCall extends EventTarget {
     return this.localPromise
   }
 
-  /** video_ready: (re)build the peer connection unless the current one is healthy. */
-  ready({ iceServers = [], polite = false, peerUserId = null, iceTransportPolicy = "all" }) {
+  /**
+   * video_ready: (re)build the peer connection unless the current one is healthy. Its
+   * servers and credentials are kept either way, for the next connection the peer starts.
+   */
+  ready({ iceServers = [], polite = false, peerUserId = null, iceTransportPolicy = "all", credentialsExpireAt = null }) {
     if (typeof RTCPeerConnection === "undefined") {
       this.setState("unavailable", "This browser cannot do video calls.")
       return
     }
     const healthy = this.pc && ["connected", "completed"].includes(this.pc.iceConnectionState)
-    if (healthy && this.peerUserId === peerUserId) return
+    const samePeer = this.peerUserId === peerUserId
     this.iceServers = iceServers
     this.iceTransportPolicy = iceTransportPolicy
+    this.credentialsExpireAt = credentialsExpireAt
     this.polite = polite
     this.peerUserId = peerUserId
+    if (healthy && samePeer) return
     this.connect()
     const early = this.early
     this.early = []
@@ -111,7 +122,7 @@ export class VideoCall extends EventTarget {
       if (s === "connected" || s === "completed") this.setState("live")
       else if (s === "failed") {
         this.setState("unavailable", "Could not connect the video.")
-        pc.restartIce()
+        this.recover(pc)
       } else if (s === "disconnected") this.setState("connecting")
     }
     this.media().then((stream) => {
@@ -122,6 +133,19 @@ export class VideoCall extends EventTarget {
         pc.addTransceiver("audio", { direction: "recvonly" })
       }
     })
+  }
+
+  /** Starts ICE again on `pc`; with credentials that have run out, asks for fresh ones. */
+  recover(pc) {
+    if (pc !== this.pc) return
+    // A relay outlives its credentials, but a new one needs fresh ones.
+    if (this.credentialsStale()) this.dispatchEvent(new CustomEvent("stale"))
+    else pc.restartIce()
+  }
+
+  /** Whether the TURN credentials have run out, or will within a minute. */
+  credentialsStale() {
+    return this.credentialsExpireAt !== null && this.now() >= this.credentialsExpireAt - 60_000
   }
 
   signal(payload) {

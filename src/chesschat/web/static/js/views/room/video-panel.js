@@ -5,11 +5,13 @@ import { toast } from "../../dom.js"
 import { RoomCall } from "../../video-chime.js"
 
 /**
- * Starts the call on the layout's video elements; `send(data)` carries a signal frame and
- * `onMedia({mic, camera})` tells the friend when this side mutes or turns its camera off.
+ * Starts the call on the layout's video elements; `send(data)` carries a signal frame,
+ * `onMedia({mic, camera})` tells the friend when this side mutes or turns its camera off,
+ * and `onStale()` asks the server for fresh credentials (`now()`: the server's time).
  */
-export function startVideo(el, send, onMedia = () => {}) {
-  const video = new RoomCall({ send, localVideo: el.local, remoteVideo: el.remote })
+export function startVideo(el, send, onMedia = () => {}, { onStale = () => {}, now } = {}) {
+  const video = new RoomCall({ send, localVideo: el.local, remoteVideo: el.remote, now })
+  video.addEventListener("stale", () => onStale())
   video.addEventListener("state", ({ detail }) => {
     el.videoNote.hidden = detail.state === "live"
     el.videoNote.dataset.state = detail.state

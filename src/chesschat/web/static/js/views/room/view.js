@@ -82,7 +82,12 @@ export function roomView(main, app, rawCode) {
     premove.cancel()
     board.clearPremove()
   }
-  const video = startVideo(el, (data) => socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data })), (media) => tellPeer({ media }))
+  const video = startVideo(
+    el,
+    (data) => socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data })),
+    (media) => tellPeer({ media }),
+    { onStale: () => socket.send(frame(CLIENT.VIDEO_REFRESH, { roomCode: code })), now: () => app.serverTime.serverNow() },
+  )
 
   // ---- the board ----------------------------------------------------------------------
   // The board jumps to each position the server sends, without sliding the pieces: a click
