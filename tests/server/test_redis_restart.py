@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import chess
@@ -56,6 +57,25 @@ async def a_game(host_on: ServerThread, guest_on: ServerThread) -> tuple[Client,
     return host, guest, code, white, black
 
 
+@contextlib.asynccontextmanager
+async def cut_off_and_direct(
+    own_redis: EmbeddedRedis, tmp_path: Path
+) -> AsyncIterator[tuple[CuttableProxy, ServerThread, ServerThread]]:
+    """Two processes on one Redis: the first reaches it through a link the test can cut,
+    the second directly. Yields (link, the first, the second); all stop after."""
+    link = await CuttableProxy(own_redis.port).start()
+    # The proxy runs on this test's loop, so a server behind it starts and stops in a thread.
+    behind = ServerThread(settings_for(f"redis://127.0.0.1:{link.port}/0", tmp_path / "a"), FakeClock())
+    cut_off = await asyncio.to_thread(behind.start)
+    direct = ServerThread(settings_for(own_redis.url, tmp_path / "b"), FakeClock()).start()
+    try:
+        yield link, cut_off, direct
+    finally:
+        await asyncio.to_thread(cut_off.stop)
+        direct.stop()
+        await link.close()
+
+
 async def comes_to_show(client: Client, fen: str) -> None:
     """The client's full-state frames (a move, or a snapshot of the room) arrive at ``fen``;
     times out if they never do."""
@@ -99,12 +119,7 @@ async def test_moves_made_while_a_process_is_cut_from_redis_reach_its_players(
 ) -> None:
     """Two processes; the link between one of them and Redis drops while a player on the
     other moves. The move was published while that process could not hear it."""
-    link = await CuttableProxy(own_redis.port).start()
-    # The proxy runs on this test's loop, so a server behind it starts and stops in a thread.
-    behind = ServerThread(settings_for(f"redis://127.0.0.1:{link.port}/0", tmp_path / "a"), FakeClock())
-    cut_off = await asyncio.to_thread(behind.start)
-    direct = ServerThread(settings_for(own_redis.url, tmp_path / "b"), FakeClock()).start()
-    try:
+    async with cut_off_and_direct(own_redis, tmp_path) as (link, cut_off, direct):
         here, there, code, white, black = await a_game(cut_off, direct)
         board = chess.Board()
         if white is here:
@@ -134,10 +149,6 @@ async def test_moves_made_while_a_process_is_cut_from_redis_reach_its_players(
         assert (snapshot["lastGame"]["result"], snapshot["lastGame"]["winner"]) == ("resign", here.user_id)
         await here.close()
         await there.close()
-    finally:
-        await asyncio.to_thread(cut_off.stop)
-        direct.stop()
-        await link.close()
 
 
 async def test_a_lost_link_is_logged_once_when_it_drops_and_once_when_it_is_back(
@@ -180,11 +191,7 @@ async def test_a_watcher_on_a_process_cut_from_redis_is_shown_the_room_again(
 ) -> None:
     """The players are on one process, a friend watches from another whose link to Redis
     drops while they move: once it is back, the watcher is shown the room as it stands."""
-    link = await CuttableProxy(own_redis.port).start()
-    behind = ServerThread(settings_for(f"redis://127.0.0.1:{link.port}/0", tmp_path / "a"), FakeClock())
-    cut_off = await asyncio.to_thread(behind.start)
-    direct = ServerThread(settings_for(own_redis.url, tmp_path / "b"), FakeClock()).start()
-    try:
+    async with cut_off_and_direct(own_redis, tmp_path) as (link, cut_off, direct):
         host, guest, code, white, black = await a_game(direct, direct)
         watcher = await Client.connect(cut_off.ws_url, signup(cut_off.base_url))
         await watcher.send({"type": "watch_room", "roomCode": code})
@@ -200,7 +207,3 @@ async def test_a_watcher_on_a_process_cut_from_redis_is_shown_the_room_again(
         assert (await watcher.expect("move_made"))["moves"] == ["e2e4", "e7e5", "g1f3"]
         for client in (host, guest, watcher):
             await client.close()
-    finally:
-        await asyncio.to_thread(cut_off.stop)
-        direct.stop()
-        await link.close()

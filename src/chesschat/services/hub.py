@@ -146,10 +146,6 @@ class Hub:
             socket.revoke()
         return len(sockets)
 
-    @property
-    def connection_count(self) -> int:
-        return sum(len(c) for c in self.rooms.values()) + sum(len(w) for w in self.watchers.values())
-
     def _heard(self, code: str) -> bool:
         return code in self.rooms or code in self.watchers
 
@@ -218,10 +214,6 @@ class Hub:
         if not watchers:
             del self.watchers[code]
             await self._unheed(code)
-
-    def watcher_ids(self, code: str) -> list[str]:
-        """The connection ids of this process's watchers of ``code``."""
-        return [outlet.connection_id for outlet in self.watchers.get(code, ())]
 
     async def detach(self, outlet: Outlet) -> None:
         """The outlet leaves the room it is in."""

@@ -111,9 +111,7 @@ class Watching:
         now_s = self._now_s()
         await self.hub.watch(outlet, code)  # before the room is read, so no later frame is missed
         try:
-            count = await self.watchers.add_watcher(
-                code, outlet.connection_id, now_s + WATCHER_COUNTED_S, now_s, self.cap, self.ttl_s
-            )
+            count = await self._count_in(code, outlet, now_s)
             if count is None:
                 raise WatchersFull(f"At most {self.cap} may watch one room.")
             try:
@@ -150,13 +148,16 @@ class Watching:
         await self.hub.unwatch(outlet, code)
         await self._tell(code, await self.watchers.forget_watcher(code, outlet.connection_id, self._now_s()))
 
+    async def _count_in(self, code: str, outlet: Outlet, now_s: float) -> int | None:
+        """Count the socket among the room's watchers for ``WATCHER_COUNTED_S`` more."""
+        return await self.watchers.add_watcher(
+            code, outlet.connection_id, now_s + WATCHER_COUNTED_S, now_s, self.cap, self.ttl_s
+        )
+
     async def still_watching(self, outlet: Outlet) -> None:
         """The socket is alive: it keeps counting."""
         if outlet.watching is not None:
-            now_s = self._now_s()
-            await self.watchers.add_watcher(
-                outlet.watching, outlet.connection_id, now_s + WATCHER_COUNTED_S, now_s, self.cap, self.ttl_s
-            )
+            await self._count_in(outlet.watching, outlet, self._now_s())
 
     async def count(self, code: str) -> Watchers:
         """How many watch the room now (for a player who has just sat down)."""
