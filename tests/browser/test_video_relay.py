@@ -36,6 +36,7 @@ PEER_STATES = """async () => Promise.all(window.peerConnections.map(async (pc) =
     gathering: pc.iceGatheringState,
     signaling: pc.signalingState,
     policy: pc.getConfiguration().iceTransportPolicy,
+    servers: pc.getConfiguration().iceServers.flatMap((server) => server.urls),
     local: stats.filter((s) => s.type === "local-candidate").map((s) => s.candidateType),
     remote: stats.filter((s) => s.type === "remote-candidate").map((s) => s.candidateType),
     remoteDescription: Boolean(pc.remoteDescription),
@@ -57,6 +58,15 @@ SELECTED_PATH = """async () => {
     url: local.url,
     bytes: pair.bytesReceived,
   }
+}"""
+# True once the pair the transport has selected has carried media to this page (a pair
+# chosen a moment ago, e.g. after ICE nominated a better relay pair, starts at zero).
+SELECTED_PAIR_CARRIES_MEDIA = """async () => {
+  const pc = window.peerConnections.filter((p) => p.connectionState !== "closed").at(-1)
+  const stats = [...(await pc.getStats()).values()]
+  const transport = stats.find((s) => s.type === "transport" && s.selectedCandidatePairId)
+  const pair = transport && stats.find((s) => s.id === transport.selectedCandidatePairId)
+  return Boolean(pair && pair.bytesReceived > 0)
 }"""
 
 
@@ -107,10 +117,14 @@ async def test_two_browsers_see_each_other_through_turn_alone(
     print(f"seated to both remote videos playing through TURN: {time.perf_counter() - seated:.2f} s")
     turn_port = relay_servers[0].settings.turn_port
     for player in (host, guest):
+        try:
+            await player.page.wait_for_function(SELECTED_PAIR_CARRIES_MEDIA, timeout=10_000, polling=200)
+        except PlaywrightError as failed:
+            path, states = await player.page.evaluate(SELECTED_PATH), await player.page.evaluate(PEER_STATES)
+            raise AssertionError(f"{player.name}'s selected pair carries nothing: {path} {states}") from failed
         path = await player.page.evaluate(SELECTED_PATH)
         assert path["policy"] == "relay"
         assert (path["local"], path["remote"]) == ("relay", "relay")
         assert path["url"].startswith(f"turn:127.0.0.1:{turn_port}")
-        assert path["bytes"] > 0, (path, await player.page.evaluate(PEER_STATES))
         await player.shot(f"video-relay-{len(relay_servers)}")
     assert sum(server.wiring.metrics.value("TurnCredentialsIssued") for server in relay_servers) >= 2

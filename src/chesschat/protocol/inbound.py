@@ -175,7 +175,8 @@ class Chat:
 
 @dataclass(frozen=True, slots=True)
 class VideoRefresh:
-    """Fresh ICE credentials for both players: the call must reconnect after its own ran out."""
+    """Fresh ICE credentials for both players: the call must be set up afresh (its own ran
+    out, or a browser gathered no candidate)."""
 
     TYPE: ClassVar[str] = "video_refresh"
     room_code: str

@@ -406,8 +406,8 @@ class RoomCommands:
 
     async def refresh_video(self, player: Player, code: str) -> None:
         """Both players get ``video_ready`` again, with fresh TURN credentials, wherever they
-        are connected: a call that must reconnect after its credentials ran out can. Nothing
-        in the room changes."""
+        are connected: a call that must reconnect after its credentials ran out, or whose
+        browser gathered no candidate, is built again. Nothing in the room changes."""
         room, _ = await self._with_peer(player, code)
         frames = render([VideoReady(None)], room, self.clock.now_ms(), self.video.ready)
         await self.live.publish(code, Envelope(0, tuple(frames)))

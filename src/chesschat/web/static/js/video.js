@@ -5,6 +5,11 @@
 // The game never waits for video: every failure ends in the "unavailable" state.
 
 const MEDIA = { video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: true }
+// A peer connection still gathering with not one candidate after this long is stuck (a
+// relay answers within a round trip or two; host candidates come at once): the call is set
+// up afresh, on both sides, at most FRESH_STARTS times before it says video is unavailable.
+const GATHER_STALL_MS = 5_000
+const FRESH_STARTS = 2
 
 function sessionId() {
   return Math.random().toString(36).slice(2, 10)
@@ -13,13 +18,18 @@ function sessionId() {
 export class VideoCall extends EventTarget {
   /**
    * `send(data)` relays signalling to the peer; the elements show the two streams; `now()`
-   * is the time in epoch ms. A "stale" event asks for fresh credentials (their video_ready
-   * rebuilds the call) when a failed connection cannot start again on the ones it has.
+   * is the time in epoch ms. A "refresh" event asks the server to set the call up afresh
+   * (video_refresh: both sides get a new video_ready, with fresh credentials, and rebuild):
+   * when a failed connection cannot start again on the credentials it has, or when a peer
+   * connection gathers nothing at all. `timers` are setTimeout/clearTimeout.
    */
-  constructor({ send, localVideo, remoteVideo, now = () => Date.now() }) {
+  constructor({ send, localVideo, remoteVideo, now = () => Date.now(), timers = globalThis }) {
     super()
     this.send = send
     this.now = now
+    this.timers = timers
+    this.stallTimer = null
+    this.freshStarts = 0
     this.credentialsExpireAt = null
     this.localVideo = localVideo
     this.remoteVideo = remoteVideo
@@ -108,7 +118,19 @@ export class VideoCall extends EventTarget {
         this.makingOffer = false
       }
     }
-    pc.onicecandidate = ({ candidate }) => candidate && this.signal({ candidate })
+    let gathered = false
+    pc.onicecandidate = ({ candidate }) => {
+      if (!candidate) return
+      gathered = true
+      this.signal({ candidate })
+    }
+    pc.onicegatheringstatechange = () => {
+      if (pc !== this.pc || pc.iceGatheringState !== "gathering") return
+      this.timers.clearTimeout(this.stallTimer)
+      this.stallTimer = this.timers.setTimeout(() => {
+        if (pc === this.pc && !gathered && pc.iceGatheringState === "gathering") this.stalled()
+      }, GATHER_STALL_MS)
+    }
     pc.ontrack = ({ streams, track }) => {
       const stream = streams[0] || new MediaStream([track])
       if (this.remoteVideo.srcObject !== stream) {
@@ -119,8 +141,10 @@ export class VideoCall extends EventTarget {
     pc.oniceconnectionstatechange = () => {
       if (pc !== this.pc) return
       const s = pc.iceConnectionState
-      if (s === "connected" || s === "completed") this.setState("live")
-      else if (s === "failed") {
+      if (s === "connected" || s === "completed") {
+        this.freshStarts = 0
+        this.setState("live")
+      } else if (s === "failed") {
         this.setState("unavailable", "Could not connect the video.")
         this.recover(pc)
       } else if (s === "disconnected") this.setState("connecting")
@@ -139,8 +163,18 @@ export class VideoCall extends EventTarget {
   recover(pc) {
     if (pc !== this.pc) return
     // A relay outlives its credentials, but a new one needs fresh ones.
-    if (this.credentialsStale()) this.dispatchEvent(new CustomEvent("stale"))
+    if (this.credentialsStale()) this.dispatchEvent(new CustomEvent("refresh"))
     else pc.restartIce()
+  }
+
+  /** The peer connection gathers nothing: start the call afresh, a few times at most. */
+  stalled() {
+    if (this.freshStarts >= FRESH_STARTS) {
+      this.setState("unavailable", "Could not connect the video.")
+      return
+    }
+    this.freshStarts += 1
+    this.dispatchEvent(new CustomEvent("refresh"))
   }
 
   /** Whether the TURN credentials have run out, or will within a minute. */
@@ -232,9 +266,12 @@ export class VideoCall extends EventTarget {
   }
 
   closePeer() {
-    if (this.pc) {
-      this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = this.pc.oniceconnectionstatechange = null
-      this.pc.close()
+    this.timers.clearTimeout(this.stallTimer)
+    const pc = this.pc
+    if (pc) {
+      pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.oniceconnectionstatechange = null
+      pc.onicegatheringstatechange = null
+      pc.close()
     }
     this.pc = null
     this.remoteVideo.srcObject = null

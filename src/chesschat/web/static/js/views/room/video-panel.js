@@ -7,11 +7,11 @@ import { RoomCall } from "../../video-chime.js"
 /**
  * Starts the call on the layout's video elements; `send(data)` carries a signal frame,
  * `onMedia({mic, camera})` tells the friend when this side mutes or turns its camera off,
- * and `onStale()` asks the server for fresh credentials (`now()`: the server's time).
+ * and `onRefresh()` asks the server to set the call up afresh (`now()`: the server's time).
  */
-export function startVideo(el, send, onMedia = () => {}, { onStale = () => {}, now } = {}) {
+export function startVideo(el, send, onMedia = () => {}, { onRefresh = () => {}, now } = {}) {
   const video = new RoomCall({ send, localVideo: el.local, remoteVideo: el.remote, now })
-  video.addEventListener("stale", () => onStale())
+  video.addEventListener("refresh", () => onRefresh())
   video.addEventListener("state", ({ detail }) => {
     el.videoNote.hidden = detail.state === "live"
     el.videoNote.dataset.state = detail.state

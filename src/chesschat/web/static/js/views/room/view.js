@@ -86,7 +86,7 @@ export function roomView(main, app, rawCode) {
     el,
     (data) => socket.send(frame(CLIENT.SIGNAL, { roomCode: code, data })),
     (media) => tellPeer({ media }),
-    { onStale: () => socket.send(frame(CLIENT.VIDEO_REFRESH, { roomCode: code })), now: () => app.serverTime.serverNow() },
+    { onRefresh: () => socket.send(frame(CLIENT.VIDEO_REFRESH, { roomCode: code })), now: () => app.serverTime.serverNow() },
   )
 
   // ---- the board ----------------------------------------------------------------------
