@@ -16,9 +16,9 @@ from typing import Any
 import orjson
 import psutil
 
-from chesschat.adapters.embedded_turn import stun_answers
+from chesschat.adapters.embedded_turn import EmbeddedTurn, exited, stun_answers
 from tests.server.rooms import open_room
-from tests.support import Client, answers, eventually, free_port, signup
+from tests.support import Client, answers, eventually, free_port, settings_for, signup
 from tests.video.conftest import need_turnserver, turn_overrides
 from tests.video.turn_client import allocate
 
@@ -61,9 +61,14 @@ class Serve:
                 process = psutil.Process(int(pid_file.read_text()))
             except (OSError, ValueError, psutil.NoSuchProcess):
                 return None
-            return None if gone(process) else process
+            return None if exited(process) else process
 
-        assert eventually(lambda: named() is not None, timeout=10), "no live coturn in the pid file"
+        if not eventually(lambda: named() is not None, timeout=10):
+            turn_log = self.data_dir / "turn" / "turnserver.log"
+            pid = pid_file.read_text() if pid_file.exists() else "no pid file"
+            tail = turn_log.read_text()[-3000:] if turn_log.exists() else "no coturn log"
+            app = self.log.read_text()[-3000:]
+            raise AssertionError(f"no live coturn in the pid file ({pid!r}); app: {app} coturn: {tail}")
         process = named()
         assert process is not None
         return process
@@ -76,13 +81,6 @@ class Serve:
 
 def turn_env() -> dict[str, str]:
     return {f"CHESSCHAT_{name.upper()}": str(value).lower() for name, value in turn_overrides().items()}
-
-
-def gone(process: psutil.Process) -> bool:
-    try:
-        return process.status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
 
 
 async def video_ready(base_url: str) -> dict[str, Any]:
@@ -119,7 +117,7 @@ async def test_serve_starts_coturn_with_a_private_secret_and_stops_it_on_exit(cl
     finally:
         serve.stop()
     assert serve.popen.returncode == 0
-    assert gone(coturn)
+    assert exited(coturn)
     assert not stun_answers("127.0.0.1", turn_port)
 
 
@@ -130,7 +128,7 @@ def test_a_killed_app_takes_its_coturn_with_it(clean_redis: str, tmp_path: Path)
     coturn = serve.turnserver()
     serve.popen.send_signal(signal.SIGKILL)
     serve.popen.wait()
-    assert eventually(lambda: gone(coturn), timeout=10)
+    assert eventually(lambda: exited(coturn), timeout=10)
     assert not stun_answers("127.0.0.1", int(env["CHESSCHAT_TURN_PORT"]))
 
 
@@ -146,14 +144,56 @@ def test_a_coturn_found_running_on_the_data_dir_is_replaced(clean_redis: str, tm
         assert eventually(lambda: stun_answers("127.0.0.1", port), timeout=10)
         serve = Serve(clean_redis, tmp_path / "data", **env)
         try:
-            assert gone(psutil.Process(left.pid))
+            assert exited(psutil.Process(left.pid))
             replacement = serve.turnserver()
             assert replacement.pid != left.pid and replacement.ppid() == serve.popen.pid
             assert stun_answers("127.0.0.1", port)
         finally:
             serve.stop()
-        assert gone(replacement)
+        assert exited(replacement)
     finally:
+        left.kill()
+        left.wait()
+
+
+# Stands in for a coturn left behind: holds the TURN port, and on SIGTERM ends while the
+# port stays held a moment longer (by a process it hands the socket to), as a coturn's
+# threads still hold it for a moment after its main thread has become a zombie.
+LEFT_BEHIND = """#!{python}
+import signal, socket, subprocess, sys, time
+held = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+held.bind(("127.0.0.1", int(sys.argv[1])))
+def stop(*_):
+    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1.5)"], pass_fds=[held.fileno()])
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+print("ready", flush=True)
+while True:
+    time.sleep(1)
+"""
+
+
+def test_a_left_behind_coturn_whose_port_is_held_a_moment_after_it_ends_is_still_replaced(
+    clean_redis: str, tmp_path: Path
+) -> None:
+    need_turnserver()
+    settings = settings_for(clean_redis, tmp_path / "data", **turn_overrides())
+    fake = tmp_path / "bin" / "turnserver"
+    fake.parent.mkdir()
+    fake.write_text(LEFT_BEHIND.format(python=sys.executable))
+    fake.chmod(0o755)
+    left = subprocess.Popen([str(fake), str(settings.turn_port)], stdout=subprocess.PIPE)
+    turn = EmbeddedTurn(settings)
+    try:
+        assert left.stdout is not None and left.stdout.readline() == b"ready\n"
+        assert psutil.Process(left.pid).name() == "turnserver"
+        turn.dir.mkdir(parents=True)
+        turn.pid_file.write_text(str(left.pid))
+        turn.start()  # raised "port … is taken" while the port was still held
+        assert stun_answers("127.0.0.1", settings.turn_port)
+        assert left.wait(timeout=5) == 0
+    finally:
+        turn.stop()
         left.kill()
         left.wait()
 

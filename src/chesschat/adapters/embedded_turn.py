@@ -134,6 +134,14 @@ def port_taken(port: int) -> bool:
     )
 
 
+def exited(process: psutil.Process) -> bool:
+    """Whether ``process`` has ended (a zombie has: only its reaper is left to act)."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 def turnserver_binary() -> str | None:
     return shutil.which("turnserver")
 
@@ -170,20 +178,23 @@ class EmbeddedTurn:
         return self._lock is not None
 
     def _stop_left_behind(self) -> None:
-        """Stop a server whose owner crashed: its pid file names a live turnserver."""
+        """Stop a server whose owner crashed: its pid file names a live turnserver. It has
+        stopped once it is gone (or a zombie: its reaper is not us) and its port is free: a
+        zombie's other threads may hold the port a moment longer."""
         try:
             process = psutil.Process(int(self.pid_file.read_text().strip()))
             if process.name() != "turnserver":
                 return
             process.terminate()
-            deadline = time.monotonic() + 10
-            while process.status() != psutil.STATUS_ZOMBIE:  # a zombie has exited; its reaper is not us
-                if time.monotonic() > deadline:
-                    process.kill()
-                    return
-                time.sleep(0.02)
         except (FileNotFoundError, ValueError, psutil.Error):
-            pass
+            return
+        deadline = time.monotonic() + 10
+        while not (exited(process) and not port_taken(self.settings.turn_port)):
+            if time.monotonic() > deadline:
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
+                return
+            time.sleep(0.02)
 
     def start(self, timeout_s: float = 10.0) -> str:
         """Start the data dir's coturn, or use the one its owner runs; returns the secret.
