@@ -137,7 +137,7 @@ def port_taken(port: int) -> bool:
 def exited(process: psutil.Process) -> bool:
     """Whether ``process`` has ended (a zombie has: only its reaper is left to act)."""
     try:
-        return process.status() == psutil.STATUS_ZOMBIE
+        return bool(process.status() == psutil.STATUS_ZOMBIE)
     except psutil.NoSuchProcess:
         return True
 
