@@ -38,8 +38,13 @@ async def test_a_watch_link_follows_a_game_to_its_end_and_the_host_can_close_it(
     board = chess.Board()
     await play(white, black, board, "f2f3", by="click")
 
-    # Carol opens the link her friends sent; she signs up on the way and lands on the game.
-    await sign_up(carol, f"/#/watch/{code}")
+    # Alice copies the watch link: it names the room by its watch code, never by the code
+    # that seats a player. Carol opens it; she signs up on the way and lands on the game.
+    await alice.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await alice.page.get_by_test_id("copy-watch-link").click()
+    link = await alice.page.evaluate("navigator.clipboard.readText()")
+    assert "/#/watch/" in link and code not in link, link
+    await sign_up(carol, link[link.index("/#/") :])
     page = carol.page
     await expect(page.get_by_test_id("watch")).to_be_visible()
     await expect(page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())
@@ -67,6 +72,8 @@ async def test_a_watch_link_follows_a_game_to_its_end_and_the_host_can_close_it(
     await expect(page.get_by_test_id("board")).to_have_attribute("data-fen", board.fen())
     await expect(page.get_by_test_id("game-status")).to_contain_text("won by checkmate")
     await expect(page.get_by_test_id("move-list")).to_contain_text("Qh4#")
+    # Nothing on Carol's page names the room by the code that would seat her.
+    assert code not in await page.content()
 
     # The host turns watching off: Carol's view closes at once, and the players see no count.
     await alice.page.get_by_test_id("allow-watching").uncheck()
@@ -82,3 +89,8 @@ async def test_a_watch_link_follows_a_game_to_its_end_and_the_host_can_close_it(
     await expect(black.page.get_by_test_id("h2h-score")).to_have_text(score(1, 0, 0))
     await expect(white.page.get_by_test_id("h2h-score")).to_have_text(score(0, 0, 1))
     await black.shot("room-score")
+
+    # Bob opens the watch link himself: he plays in the room, so he is taken to it.
+    await bob.page.goto(link)
+    await expect(bob.page).to_have_url(f"{link[: link.index('/#/')]}/#/room/{code}")
+    await expect(bob.page.get_by_test_id("board")).to_be_visible()

@@ -28,7 +28,7 @@ def _through_json(room: r.Room) -> r.Room:
 
 
 def _waiting() -> r.Room:
-    return r.open_room("ABCD2345", HOST, "conn-host", 1_000, TTL).room
+    return r.open_room("ABCD2345", HOST, "conn-host", 1_000, TTL, watch_code="WXYZ6789").room
 
 
 def _active() -> r.Room:

@@ -360,8 +360,9 @@ test("a watcher's watch_state shows the room and its game like room_joined, with
 
 test("the watcher count follows the room, and turning watching off clears it", () => {
   const apply = room()
-  let s = apply(initialState(), { type: "room_joined", roomCode: "ABCD2345", hostUserId: "u1", participants: [alice, bob], watching: true }).state
+  let s = apply(initialState(), { type: "room_joined", roomCode: "ABCD2345", hostUserId: "u1", participants: [alice, bob], watching: true, watchCode: "WXYZ6789" }).state
   assert.equal(s.watching, true)
+  assert.equal(s.watchCode, "WXYZ6789", "the watch link the players may send names the room by its watch code")
   s = apply(s, { type: "watchers", roomCode: "ABCD2345", count: 3 }).state
   assert.equal(s.watchers, 3)
   s = apply(s, { type: "watching_changed", roomCode: "ABCD2345", allowed: false }).state

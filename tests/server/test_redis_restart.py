@@ -194,7 +194,8 @@ async def test_a_watcher_on_a_process_cut_from_redis_is_shown_the_room_again(
     async with cut_off_and_direct(own_redis, tmp_path) as (link, cut_off, direct):
         host, guest, code, white, black = await a_game(direct, direct)
         watcher = await Client.connect(cut_off.ws_url, signup(cut_off.base_url))
-        await watcher.send({"type": "watch_room", "roomCode": code})
+        watch_code = next(f["watchCode"] for f in host.seen if f["type"] == "room_joined")
+        await watcher.send({"type": "watch_room", "roomCode": watch_code})
         await watcher.expect("watch_state")
         link.cut()
         await play(white, black, code, ["e2e4", "e7e5"])

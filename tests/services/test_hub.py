@@ -17,6 +17,7 @@ class Socket:
     connection_id: str = "c"
     room_code: str | None = "ROOMCODE"
     watching: str | None = None
+    watch_code: str | None = None
     got: list[str] = field(default_factory=list)
 
     def push(self, text: str) -> None:

@@ -136,6 +136,11 @@ def room_watchers_key(code: str) -> str:
     return f"room_watchers:{code}"
 
 
+def room_watch_key(watch_code: str) -> str:
+    """The room a watch link's code names, as long as the room lives."""
+    return f"room_watch:{watch_code}"
+
+
 def node_rooms_key(node_id: str) -> str:
     """Rooms in which a server process holds (or held) a player's socket."""
     return f"node_rooms:{node_id}"
@@ -201,6 +206,7 @@ redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 if ARGV[6] == '' then redis.call('ZREM', KEYS[3], ARGV[4]) else redis.call('ZADD', KEYS[3], ARGV[6], ARGV[4]) end
 if ARGV[7] == '' then redis.call('ZREM', KEYS[4], ARGV[4]) else redis.call('ZADD', KEYS[4], ARGV[7], ARGV[4]) end
 for i = 10, #ARGV do redis.call('LPUSH', KEYS[5], ARGV[i]) end
+if KEYS[6] then redis.call('SET', KEYS[6], ARGV[4], 'PX', ARGV[3]) end
 if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
 return {1}
 """
@@ -265,8 +271,9 @@ class RedisLive:
         return None if raw is None else _room(_bytes(raw))
 
     async def save(self, room: Room, expected_version: int | None, outbox: Outbox) -> Room | None:
-        """One Lua script: the document, the three deadline sets, the finished games and
-        the room's events, or nothing if the stored version is not ``expected_version``."""
+        """One Lua script: the document (and its watch link's key, with the same time to
+        live), the three deadline sets, the finished games and the room's events, or
+        nothing if the stored version is not ``expected_version``."""
         code, due = room.code, outbox.deadlines
         args: list[str | bytes | float | int] = [
             "-1" if expected_version is None else str(expected_version),
@@ -281,6 +288,8 @@ class RedisLive:
             *(encode_job(game, outbox.at_ms) for game in outbox.finished),
         ]
         keys = [room_key(code), ROOM_EXPIRIES, RECONNECT_DEADLINES, CLOCK_DEADLINES, FINALIZATION_QUEUE]
+        if room.watch_code:  # its watch link lives as long as the room
+            keys.append(room_watch_key(room.watch_code))
         reply = await self._cas(keys=keys, args=args)
         if reply[0] == 1:
             return None
@@ -379,6 +388,10 @@ class RedisLive:
             pipe.zcount(room_watchers_key(code), f"({now_s}", "+inf")
             replies = await pipe.execute()
         return int(replies[1])
+
+    async def watched_room(self, watch_code: str) -> str | None:
+        code = await self.redis.get(room_watch_key(watch_code))
+        return None if code is None else _text(code)
 
     async def forget_watchers(self, code: str) -> None:
         await self.redis.delete(room_watchers_key(code))

@@ -188,6 +188,7 @@ class Game:
     def __init__(self, host: Side, guest: Side) -> None:
         self.host, self.guest = host, guest
         self.code = ""
+        self.watch_code = ""
         self.watchers: list[Side] = []
 
     @classmethod
@@ -199,7 +200,7 @@ class Game:
         game = cls(host, guest)
         await host.send({"type": "create_room"})
         joined = await host.expect("room_joined")
-        game.code = joined["roomCode"]
+        game.code, game.watch_code = joined["roomCode"], joined["watchCode"]
         host.user_id = joined["participants"][0]["userId"]
         await guest.send({"type": "join_room", "roomCode": game.code})
         joined = await guest.expect("room_joined")
@@ -304,7 +305,7 @@ async def watch(target: Target, games: int, watchers: int, duration: float) -> d
             token = crowd_tokens[(i * watchers + j) % len(crowd_tokens)]
             side = Side(await websockets.connect(f"{target.ws_url(i + j + 1)}?token={token}", max_size=None))
             asyncio.get_running_loop().create_task(side.reader())
-            await side.send({"type": "watch_room", "roomCode": game.code})
+            await side.send({"type": "watch_room", "roomCode": game.watch_code})
             await side.expect("watch_state")
             game.watchers.append(side)
     results = Results()

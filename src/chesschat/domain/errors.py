@@ -4,13 +4,15 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A request the rules refuse. ``code`` is the wire catalogue code."""
+    """A request the rules refuse. ``code`` is the wire catalogue code; ``context`` adds
+    to the refused frame's (e.g. the room's own code for one of its players)."""
 
     code = "INTERNAL_ERROR"
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, **context: str) -> None:
         super().__init__(detail or self.code)
         self.detail = detail
+        self.context = context
 
 
 class RoomNotFound(DomainError):

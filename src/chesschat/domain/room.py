@@ -114,6 +114,9 @@ class Room:
     """The players' latest chat lines, oldest first (kept for the room's life only)."""
     watching: bool = True
     """Whether friends may follow the game read-only through the room's watch link."""
+    watch_code: str | None = None
+    """The code of the room's watch link: it lets a friend watch and never take a seat,
+    and watchers never learn ``code`` (the frames they get name the room by this one)."""
 
     def participant(self, user_id: str) -> Participant | None:
         for p in self.participants:
@@ -161,8 +164,10 @@ def _without_grace(room: Room, user_id: str) -> Room:
     return replace(room, grace=tuple(item for item in room.grace if item[0] != user_id))
 
 
-def open_room(code: str, player: Player, connection_id: str, now_ms: int, ttl_ms: int) -> Transition:
-    """A new room with ``player`` seated as its host."""
+def open_room(
+    code: str, player: Player, connection_id: str, now_ms: int, ttl_ms: int, watch_code: str | None = None
+) -> Transition:
+    """A new room with ``player`` seated as its host (and a watch link, with ``watch_code``)."""
     seat = Participant(player.user_id, player.username, player.display_name, True, connection_id, now_ms)
     room = Room(
         code=code,
@@ -171,6 +176,7 @@ def open_room(code: str, player: Player, connection_id: str, now_ms: int, ttl_ms
         participants=(seat,),
         created_at_ms=now_ms,
         expires_at_ms=now_ms + ttl_ms,
+        watch_code=watch_code,
     )
     return Transition(room, (ParticipantJoined(player.user_id), RoomSnapshot()))
 

@@ -137,6 +137,7 @@ def room_to_dict(room: Room) -> dict[str, Any]:
         "rematch_offer_by": room.rematch_offer_by,
         "chat": [[line.user_id, line.text, line.at_ms] for line in room.chat],
         "watching": room.watching,
+        "watch_code": room.watch_code,
     }
 
 
@@ -170,6 +171,7 @@ def room_from_dict(d: dict[str, Any]) -> Room:
         rematch_offer_by=d.get("rematch_offer_by"),
         chat=tuple(ChatSaid(uid, text, int(at)) for uid, text, at in d.get("chat", ())),
         watching=d.get("watching", True),
+        watch_code=d.get("watch_code"),
     )
 
 

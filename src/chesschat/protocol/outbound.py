@@ -138,6 +138,7 @@ class RoomJoined:
             "rematchOfferBy": room.rematch_offer_by,
             "chat": [chat_line(line, room.names().get(line.user_id, "")) for line in room.chat],
             "watching": room.watching,
+            "watchCode": room.watch_code,
         }
 
 

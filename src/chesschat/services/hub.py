@@ -27,6 +27,8 @@ class Outlet(Protocol):
     connection_id: str
     room_code: str | None
     watching: str | None
+    """The code of the room the socket watches; its frames name it by ``watch_code``."""
+    watch_code: str | None
 
     def push(self, text: str) -> None:
         """Queue a frame for this socket; never waits."""
@@ -86,6 +88,12 @@ class Delivery:
         version, ends, body = message.split("\x1d", 2)
         parts = tuple(part.split("\x1f", 1) for part in body.split("\x1e")) if body else ()
         return cls(int(version), ends == "1", ends in ("1", "w"), tuple((target, text) for target, text in parts))
+
+
+def as_watched(text: str, code: str, watch_code: str) -> str:
+    """An encoded frame as a watcher gets it: the room named by its watch link's code, so
+    a watcher never learns the code that seats a player."""
+    return text.replace(f'"{code}"', f'"{watch_code}"')
 
 
 class _Watch:
@@ -183,8 +191,8 @@ class Hub:
             await self._unheed(code)
 
     async def watch(self, outlet: Outlet, code: str) -> None:
-        """Hold ``code``'s frames for the watcher ``outlet`` until :meth:`shown`; returns
-        once subscribed."""
+        """Hold ``code``'s frames for the watcher ``outlet`` until :meth:`shown` (they name
+        the room by ``outlet.watch_code``); returns once subscribed."""
         watchers = self.watchers.get(code)
         if watchers is not None and outlet in watchers:
             return
@@ -203,14 +211,14 @@ class Hub:
         held, watch.held = watch.held, []
         for at, text in held:
             if not at or at > version:
-                outlet.push(text)
+                outlet.push(as_watched(text, code, outlet.watch_code or code))
 
     async def unwatch(self, outlet: Outlet, code: str) -> None:
         watchers = self.watchers.get(code)
         if watchers is None or watchers.pop(outlet, None) is None:
             return
         if outlet.watching == code:
-            outlet.watching = None
+            outlet.watching = outlet.watch_code = None
         if not watchers:
             del self.watchers[code]
             await self._unheed(code)
@@ -247,11 +255,15 @@ class Hub:
                 if target in (EVERYONE, PLAYERS) or target == outlet.user_id:
                     outlet.push(text)
             if target in (EVERYONE, WATCHERS):
+                seen: dict[str, str] = {}
                 for outlet, watch in watchers:
                     if watch.floor is None:
                         watch.held.append((delivery.version, text))
                     elif not delivery.version or delivery.version > watch.floor:
-                        outlet.push(text)
+                        alias = outlet.watch_code or code
+                        if alias not in seen:
+                            seen[alias] = as_watched(text, code, alias)
+                        outlet.push(seen[alias])
         if delivery.ends_watching:
             for outlet, _ in watchers:
                 await self.unwatch(outlet, code)

@@ -122,7 +122,7 @@ class RoomCommands:
             log.info("video_bind_skipped", roomCode=code, code=refused.code)
 
     async def _open(self, code: str, player: Player, outlet: Outlet) -> Transition:
-        t = rules.open_room(code, player, outlet.connection_id, self.clock.now_ms(), self.ttl_ms)
+        t = rules.open_room(code, player, outlet.connection_id, self.clock.now_ms(), self.ttl_ms, rules.new_code())
         opened = await self.repository.create(t)
         await self._after(opened)
         return opened

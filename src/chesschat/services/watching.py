@@ -18,7 +18,7 @@ from chesschat.domain import errors
 from chesschat.domain import room as rules
 from chesschat.domain.room import Player, Room, Transition
 from chesschat.protocol.outbound import Watchers, WatchState, encode
-from chesschat.services.hub import Envelope, Hub, Outlet
+from chesschat.services.hub import Envelope, Hub, Outlet, as_watched
 from chesschat.services.ports import Clock
 from chesschat.services.room_repository import RoomRepository
 
@@ -55,6 +55,10 @@ class WatcherSet(Protocol):
 
     async def forget_watcher(self, code: str, connection_id: str, now_s: float) -> int:
         """The socket stops watching; how many still count."""
+        ...
+
+    async def watched_room(self, watch_code: str) -> str | None:
+        """The code of the room whose watch link has ``watch_code`` (it may have gone since)."""
         ...
 
     async def forget_watchers(self, code: str) -> None: ...
@@ -96,15 +100,20 @@ class Watching:
         """Everyone in the room, players and watchers, on every process, hears the count."""
         await self.watchers.publish(code, Envelope(0, ((None, Watchers(code, count)),)))
 
-    async def watch(self, player: Player, outlet: Outlet, code: str) -> None:
-        """Show ``outlet`` the room and keep it following, without a seat.
+    async def watch(self, player: Player, outlet: Outlet, watch_code: str) -> None:
+        """Show ``outlet`` the room whose watch link has ``watch_code`` and keep it
+        following, without a seat. Its frames name the room by ``watch_code``: the room's
+        own code, which seats a player while a seat is free, is never shown to a watcher.
 
-        :raises errors.RoomNotFound: no such room (or it has gone).
+        :raises errors.RoomNotFound: no such watch link (or its room has gone).
         :raises errors.RoomTerminated: it is closing.
         :raises PlayerCannotWatch: the player sits in it.
         :raises WatchingOff: the host does not let anyone watch.
         :raises WatchersFull: as many watch as a room allows.
         """
+        code = await self.watchers.watched_room(watch_code)
+        if code is None:
+            raise errors.RoomNotFound("No room has this watch link.")
         if outlet.watching == code:  # shown the room afresh
             await self.unwatch(outlet)
         previous = outlet.watching  # a refusal leaves the socket watching what it was
@@ -115,7 +124,7 @@ class Watching:
             if count is None:
                 raise WatchersFull(f"At most {self.cap} may watch one room.")
             try:
-                room = self._watchable(await self.repository.fetch(code), player)
+                room = self._watchable(await self.repository.fetch(code), player, watch_code)
             except BaseException:
                 await self.watchers.forget_watcher(code, outlet.connection_id, now_s)
                 raise
@@ -124,18 +133,20 @@ class Watching:
             raise
         if previous is not None:
             await self.unwatch(outlet)
-        outlet.watching = code
-        outlet.push(encode(WatchState(room, self.clock.now_ms())))
+        outlet.watching, outlet.watch_code = code, watch_code
+        outlet.push(as_watched(encode(WatchState(room, self.clock.now_ms())), code, watch_code))
         self.hub.shown(outlet, code, room.version)
         await self.watchers.node_holds(self.node_id, code)
         await self._tell(code, count)
 
     @staticmethod
-    def _watchable(room: Room, player: Player) -> Room:
+    def _watchable(room: Room, player: Player, watch_code: str) -> Room:
+        if room.watch_code != watch_code:  # the link's room went, and its code came back
+            raise errors.RoomNotFound("No room has this watch link.")
         if room.status in rules.CLOSED:
             raise errors.RoomTerminated()
         if room.participant(player.user_id) is not None:
-            raise PlayerCannotWatch("You play in this room: open it to play.")
+            raise PlayerCannotWatch("You play in this room: open it to play.", roomCode=room.code)
         if not room.watching:
             raise WatchingOff()
         return room

@@ -85,6 +85,7 @@ class Connection:
         "session",
         "touched",
         "user_id",
+        "watch_code",
         "watching",
         "writer",
         "ws",
@@ -98,6 +99,7 @@ class Connection:
         self.connection_id = connection_id
         self.room_code: str | None = None
         self.watching: str | None = None
+        self.watch_code: str | None = None
         self.bucket = bucket
         self.touched = time.monotonic()
         self.backlog: deque[str] = deque()
@@ -240,7 +242,7 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
     try:
         await _dispatch(wiring, conn, parsed)
     except DomainError as exc:
-        conn.send(Error(exc.code, exc.detail, context))
+        conn.send(Error(exc.code, exc.detail, {**context, **exc.context}))
     except Exception:
         wiring.metrics.incr("AppErrors")
         bound.exception("ws_frame_failed", frameType=context["type"])
@@ -255,7 +257,13 @@ WATCHER_MAY = (inbound.JoinRoom, inbound.LeaveRoom, inbound.WatchRoom)
 async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage) -> None:
     rooms, watching, player = wiring.rooms, wiring.watching, conn.player
     watched = conn.watching
-    if watched is not None and getattr(msg, "room_code", None) == watched and not isinstance(msg, WATCHER_MAY):
+    named = getattr(msg, "room_code", None)
+    if watched is not None and named == conn.watch_code:  # the room as the watcher knows it
+        if isinstance(msg, inbound.LeaveRoom):
+            msg = inbound.LeaveRoom(watched)
+        elif not isinstance(msg, inbound.WatchRoom):
+            raise WatchingOnly()  # the watch link's code never takes a seat
+    elif watched is not None and named == watched and not isinstance(msg, WATCHER_MAY):
         raise WatchingOnly()
     match msg:
         case inbound.Heartbeat():
@@ -272,8 +280,9 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
                 await watching.unwatch(conn)
             conn.send(await watching.count(code))
         case inbound.LeaveRoom(code) if conn.watching == code:
+            named_as = conn.watch_code or code
             await watching.unwatch(conn)
-            conn.send(RoomLeft(code))
+            conn.send(RoomLeft(named_as))
         case inbound.LeaveRoom(code):
             await rooms.leave(player, conn, code)
             conn.send(RoomLeft(code))

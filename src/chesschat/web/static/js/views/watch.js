@@ -58,8 +58,8 @@ export function watchView(main, app, rawCode) {
 
   function onFrame({ detail: { frame: f } }) {
     if (!alive) return
-    if (f.type === SERVER.ERROR && f.code === "PLAYER_CANNOT_WATCH" && f.context?.roomCode === code) {
-      app.navigate(`/room/${code}`) // one of the players: their own page is the room
+    if (f.type === SERVER.ERROR && f.code === "PLAYER_CANNOT_WATCH" && f.context?.type === CLIENT.WATCH_ROOM) {
+      app.navigate(`/room/${f.context.roomCode}`) // one of the players: their own page is the room
       return
     }
     const next = reduce(s, f, { code, viewer, serverNow: () => app.serverTime.serverNow(), tracker })

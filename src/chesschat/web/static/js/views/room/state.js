@@ -39,6 +39,7 @@ export function initialState() {
     chat: { lines: [], unread: 0, error: null }, // lines: {from, username, text, at}, oldest first
     watchers: 0, // how many follow the game through the watch link
     watching: true, // whether the host lets them
+    watchCode: null, // the code of the room's watch link (never the room's own)
   }
 }
 
@@ -109,6 +110,7 @@ export function reduce(s, f, { code, viewer, serverNow, tracker }) {
       if (!tracker.accept(f)) return ignored
       next = { ...s, joined: true, fatal: null, hostUserId: f.hostUserId ?? s.hostUserId, participants: f.participants || [] }
       if (typeof f.watching === "boolean") next = { ...next, watching: f.watching }
+      if (typeof f.watchCode === "string") next = { ...next, watchCode: f.watchCode }
       if (Array.isArray(f.chat)) {
         // Back in the room: the friend's lines said since the last one this page has are new.
         const lines = f.chat.map(chatLine)

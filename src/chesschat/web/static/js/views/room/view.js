@@ -316,9 +316,9 @@ export function roomView(main, app, rawCode) {
     if (!scoreStale) showScore()
     renderWatchBar(
       el.watch,
-      { count: s.watchers, allowed: s.watching, host: isHost(s, me), closed: Boolean(s.closed) },
+      { count: s.watchers, allowed: s.watching, host: isHost(s, me), closed: Boolean(s.closed), linked: Boolean(s.watchCode) },
       {
-        copy: () => copy(watchLink(code), "Watch link copied — friends can follow the game, without video or chat."),
+        copy: () => copy(watchLink(s.watchCode), "Watch link copied — friends can follow the game, without video or chat."),
         allow: (allowed) => send(CLIENT.SET_WATCHING, { allowed }),
       },
     )
