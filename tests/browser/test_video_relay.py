@@ -42,12 +42,14 @@ PEER_STATES = """async () => Promise.all(window.peerConnections.map(async (pc) =
     remoteDescription: Boolean(pc.remoteDescription),
   }
 }))"""
-# How the page's live peer connection is set up and which candidates carry the call.
+# How the page's live peer connection is set up and which candidates carry the call
+# (null until the transport has selected a pair).
 SELECTED_PATH = """async () => {
   const pc = window.peerConnections.filter((p) => p.connectionState !== "closed").at(-1)
   const stats = [...(await pc.getStats()).values()]
   const transport = stats.find((s) => s.type === "transport" && s.selectedCandidatePairId)
-  const pair = stats.find((s) => s.id === transport.selectedCandidatePairId)
+  const pair = transport && stats.find((s) => s.id === transport.selectedCandidatePairId)
+  if (!pair) return null
   const local = stats.find((s) => s.id === pair.localCandidateId)
   const remote = stats.find((s) => s.id === pair.remoteCandidateId)
   return {
@@ -59,15 +61,9 @@ SELECTED_PATH = """async () => {
     bytes: pair.bytesReceived,
   }
 }"""
-# True once the pair the transport has selected has carried media to this page (a pair
-# chosen a moment ago, e.g. after ICE nominated a better relay pair, starts at zero).
-SELECTED_PAIR_CARRIES_MEDIA = """async () => {
-  const pc = window.peerConnections.filter((p) => p.connectionState !== "closed").at(-1)
-  const stats = [...(await pc.getStats()).values()]
-  const transport = stats.find((s) => s.type === "transport" && s.selectedCandidatePairId)
-  const pair = transport && stats.find((s) => s.id === transport.selectedCandidatePairId)
-  return Boolean(pair && pair.bytesReceived > 0)
-}"""
+# True once the selected pair has carried media to this page (a pair chosen a moment ago,
+# e.g. after ICE nominated a better relay pair, starts at zero).
+SELECTED_PAIR_CARRIES_MEDIA = f"async () => ((await ({SELECTED_PATH})()) ?? {{ bytes: 0 }}).bytes > 0"
 
 
 @pytest.fixture(params=["one server", "two servers"])

@@ -255,15 +255,13 @@ class Hub:
                 if target in (EVERYONE, PLAYERS) or target == outlet.user_id:
                     outlet.push(text)
             if target in (EVERYONE, WATCHERS):
-                seen: dict[str, str] = {}
+                watched: str | None = None  # one copy for all: a room has one watch code
                 for outlet, watch in watchers:
                     if watch.floor is None:
                         watch.held.append((delivery.version, text))
                     elif not delivery.version or delivery.version > watch.floor:
-                        alias = outlet.watch_code or code
-                        if alias not in seen:
-                            seen[alias] = as_watched(text, code, alias)
-                        outlet.push(seen[alias])
+                        watched = watched or as_watched(text, code, outlet.watch_code or code)
+                        outlet.push(watched)
         if delivery.ends_watching:
             for outlet, _ in watchers:
                 await self.unwatch(outlet, code)

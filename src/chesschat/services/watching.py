@@ -25,6 +25,7 @@ from chesschat.services.room_repository import RoomRepository
 log = structlog.get_logger("chesschat.watching")
 WATCHER_COUNTED_S = 900
 """How long a watching socket counts unless refreshed (its loop refreshes it every 300 s)."""
+NO_SUCH_LINK = "No room has this watch link."
 
 
 class WatchingOff(errors.DomainError):
@@ -113,7 +114,7 @@ class Watching:
         """
         code = await self.watchers.watched_room(watch_code)
         if code is None:
-            raise errors.RoomNotFound("No room has this watch link.")
+            raise errors.RoomNotFound(NO_SUCH_LINK)
         if outlet.watching == code:  # shown the room afresh
             await self.unwatch(outlet)
         previous = outlet.watching  # a refusal leaves the socket watching what it was
@@ -142,7 +143,7 @@ class Watching:
     @staticmethod
     def _watchable(room: Room, player: Player, watch_code: str) -> Room:
         if room.watch_code != watch_code:  # the link's room went, and its code came back
-            raise errors.RoomNotFound("No room has this watch link.")
+            raise errors.RoomNotFound(NO_SUCH_LINK)
         if room.status in rules.CLOSED:
             raise errors.RoomTerminated()
         if room.participant(player.user_id) is not None:

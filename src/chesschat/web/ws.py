@@ -250,20 +250,21 @@ async def _frame(wiring: Wiring, conn: Connection, message: Mapping[str, Any], b
     return True
 
 
-WATCHER_MAY = (inbound.JoinRoom, inbound.LeaveRoom, inbound.WatchRoom)
-"""What a socket may send about the room it watches: anything else is a player's act."""
+WATCHER_MAY = (inbound.LeaveRoom, inbound.WatchRoom)
+"""What a socket may send about the room it watches, by either of its codes: anything else
+is a player's act (``join_room`` too, unless by the room's own code, which seats anyone)."""
 
 
 async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage) -> None:
     rooms, watching, player = wiring.rooms, wiring.watching, conn.player
     watched = conn.watching
     named = getattr(msg, "room_code", None)
-    if watched is not None and named == conn.watch_code:  # the room as the watcher knows it
-        if isinstance(msg, inbound.LeaveRoom):
-            msg = inbound.LeaveRoom(watched)
-        elif not isinstance(msg, inbound.WatchRoom):
-            raise WatchingOnly()  # the watch link's code never takes a seat
-    elif watched is not None and named == watched and not isinstance(msg, WATCHER_MAY):
+    takes_free_seat = isinstance(msg, inbound.JoinRoom) and named == watched
+    if (
+        watched is not None
+        and named in (watched, conn.watch_code)
+        and not (isinstance(msg, WATCHER_MAY) or takes_free_seat)
+    ):
         raise WatchingOnly()
     match msg:
         case inbound.Heartbeat():
@@ -279,10 +280,9 @@ async def _dispatch(wiring: Wiring, conn: Connection, msg: inbound.ClientMessage
             if conn.watching == code:  # a watcher who takes the free seat plays from now on
                 await watching.unwatch(conn)
             conn.send(await watching.count(code))
-        case inbound.LeaveRoom(code) if conn.watching == code:
-            named_as = conn.watch_code or code
+        case inbound.LeaveRoom(code) if conn.watching is not None and code in (conn.watching, conn.watch_code):
             await watching.unwatch(conn)
-            conn.send(RoomLeft(named_as))
+            conn.send(RoomLeft(code))
         case inbound.LeaveRoom(code):
             await rooms.leave(player, conn, code)
             conn.send(RoomLeft(code))
